@@ -1,0 +1,187 @@
+using System.CommandLine;
+using Keel.Cli.Hosting;
+using Keel.Cli.Output;
+using Keel.Cli.Quickstart;
+using Keel.Client;
+using Keel.Server;
+using Keel.Storage;
+using Spectre.Console;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>
+/// <c>keel quickstart</c>: trains a small FastTree sweep on real data and tracks it, against the given server or
+/// an embedded one over the local data dir, so <c>keel server</c> + <c>keel runs list</c> show it afterwards.
+/// </summary>
+internal static class QuickstartCommand
+{
+    public const string DefaultExperiment = "quickstart";
+
+    public static Command Create(CliHost host)
+    {
+        var trackingUri = new Option<string?>("--tracking-uri")
+        {
+            Description = "Tracking server to log to [default: $KEEL_TRACKING_URI, else $MLFLOW_TRACKING_URI, else an embedded server over --data-dir]",
+        };
+        var experiment = new Option<string>("--experiment")
+        {
+            Description = "Experiment to log the runs to (created when missing)",
+            DefaultValueFactory = _ => DefaultExperiment,
+        };
+        var dataDir = DataDirectory.CreateOption();
+        dataDir.Description += " (embedded server only)";
+        var command = new Command("quickstart", "Train and track a hyper-parameter sweep of ML.NET classifiers on the Wisconsin breast-cancer data")
+        {
+            trackingUri, experiment, dataDir,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = new CliOutput(host, OutputFormat.Table);
+            var started = host.Time.GetTimestamp();
+            var flag = parse.GetValue(trackingUri);
+            var experimentName = parse.GetRequiredValue(experiment);
+
+            output.MarkupLine($"[bold]Keel quickstart[/]: {SweepSetting.Grid.Count} FastTree classifiers on the Wisconsin breast-cancer data set.");
+            if (flag is not null || host.Variable("KEEL_TRACKING_URI") is not null || host.Variable("MLFLOW_TRACKING_URI") is not null)
+            {
+                var uri = ClientOptions.ResolveTrackingUri(flag, host);
+                var datasets = Path.Combine(Path.GetTempPath(), "keel-quickstart");
+                var results = await SweepAsync(output, host, uri, experimentName, datasets, ct);
+                Report(output, results, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
+            }
+            else
+            {
+                var dataDirectory = DataDirectory.Resolve(parse.GetValue(dataDir), host);
+                await using var server = await LocalServer.StartAsync(
+                    new StorageOptions(dataDirectory), new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct);
+                output.Line($"Started an embedded tracking server at {server.Address} over {dataDirectory}");
+                var results = await SweepAsync(output, host, server.Address, experimentName, Path.Combine(dataDirectory, "datasets"), ct);
+                Report(output, results, InspectCommands.Local(dataDirectory, host, experimentName));
+            }
+
+            output.Line($"Done in {Format.Duration(host.Time.GetElapsedTime(started))}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<List<SweepResult>> SweepAsync(
+        CliOutput output, CliHost host, Uri trackingUri, string experimentName, string datasetDirectory, CancellationToken ct)
+    {
+        var results = new List<SweepResult>();
+        var workDirectory = Directory.CreateTempSubdirectory("keel-quickstart-");
+        try
+        {
+            using var client = ClientOptions.CreateClient(trackingUri, host);
+            await ClientOptions.CallServerAsync(trackingUri, async () =>
+            {
+                var experimentId = await ExperimentIdAsync(client, experimentName, ct);
+                var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
+                output.Line($"Logging to {trackingUri} (experiment '{experimentName}', id {experimentId}); data: {dataset.Path}");
+                var trainer = new BreastCancerTrainer(dataset);
+                var sweep = new QuickstartSweep(client, dataset, trainer, workDirectory.FullName, host.Time);
+                await TrainAllAsync(output, sweep, experimentId, results, ct);
+            }, ct);
+        }
+        finally
+        {
+            workDirectory.Delete(recursive: true);
+        }
+
+        return results;
+    }
+
+    private static async Task<string> ExperimentIdAsync(KeelClient client, string name, CancellationToken ct)
+    {
+        if (await client.GetExperimentByNameAsync(name, ct) is { LifecycleStage: "deleted" } deleted)
+        {
+            throw new CliException(
+                $"experiment '{name}' (id {deleted.ExperimentId}) is deleted; restore it with `keel experiments restore {deleted.ExperimentId}` or pass --experiment NAME");
+        }
+
+        return await client.GetOrCreateExperimentAsync(name, ct);
+    }
+
+    private static async Task TrainAllAsync(CliOutput output, QuickstartSweep sweep, string experimentId, List<SweepResult> results, CancellationToken ct)
+    {
+        var settings = SweepSetting.Grid;
+        if (!output.ShowsLiveProgress)
+        {
+            foreach (var setting in settings)
+            {
+                results.Add(await sweep.RunAsync(experimentId, setting, ct));
+                output.Line($"  [{results.Count}/{settings.Count}] {Describe(results[^1])}");
+            }
+
+            return;
+        }
+
+        await new Progress(output.Console, output.Time)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Training", maxValue: settings.Count);
+                foreach (var setting in settings)
+                {
+                    task.Description = $"Training {Markup.Escape(setting.RunName)}";
+                    results.Add(await sweep.RunAsync(experimentId, setting, ct));
+                    output.Line($"  [{results.Count}/{settings.Count}] {Describe(results[^1])}");
+                    task.Increment(1);
+                }
+
+                task.Description = "Trained";
+            });
+    }
+
+    private static string Describe(SweepResult result) =>
+        $"{result.Setting.RunName,-24} test_auc {Format.Number(result.Test.Auc),-9} test_accuracy {Format.Number(result.Test.Accuracy),-9} " +
+        $"({Format.Duration(result.Elapsed)}, run {result.RunId})";
+
+    private static void Report(CliOutput output, IReadOnlyList<SweepResult> results, InspectCommands inspect)
+    {
+        // Best by test AUC; the lower test log-loss breaks ties, since several settings separate this data perfectly.
+        var ranked = results.OrderByDescending(r => r.Test.Auc).ThenBy(r => r.Test.LogLoss).ToList();
+        var best = ranked[0];
+
+        var table = new Table().Title("[bold]Runs[/] (metrics on the held-out test split; positive class: malignant)")
+            .AddColumns(" ", "Run", "Run ID", "trees", "learning rate", "leaves", "test_auc", "test_accuracy", "test_f1", "test_log_loss", "test_precision", "test_recall");
+        for (var i = 3; i < table.Columns.Count; i++)
+        {
+            table.Columns[i].RightAligned();
+        }
+
+        foreach (var result in results)
+        {
+            var isBest = result == best;
+            var style = isBest ? "green bold" : "default";
+            string[] cells =
+            [
+                isBest ? "*" : "",
+                result.Setting.RunName,
+                result.RunId,
+                Format.Integer(result.Setting.NumberOfTrees),
+                Format.Number(result.Setting.LearningRate),
+                Format.Integer(result.Setting.NumberOfLeaves),
+                Format.Number(result.Test.Auc),
+                Format.Number(result.Test.Accuracy),
+                Format.Number(result.Test.F1),
+                Format.Number(result.Test.LogLoss),
+                Format.Number(result.Test.Precision),
+                Format.Number(result.Test.Recall),
+            ];
+            table.AddRow([.. cells.Select(c => $"[{style}]{Markup.Escape(c)}[/]")]);
+        }
+
+        output.Line();
+        output.Write(table);
+        output.MarkupLine(
+            $"[bold]Best run by test AUC[/]: [green]{Markup.Escape(best.Setting.RunName)}[/] ({best.RunId}): test_auc {Format.Number(best.Test.Auc)}, " +
+            $"test_log_loss {Format.Number(best.Test.LogLoss)}, test_accuracy {Format.Number(best.Test.Accuracy)}");
+        output.Line();
+        output.Line("Inspect the runs:");
+        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId))
+        {
+            output.Line("  " + line);
+        }
+    }
+}

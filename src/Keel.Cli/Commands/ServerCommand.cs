@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Net;
+using Keel.Cli.Hosting;
+using Keel.Server;
+using Keel.Storage;
+
+namespace Keel.Cli.Commands;
+
+/// <summary><c>keel server</c>: the tracking server over local storage, until Ctrl+C or SIGTERM.</summary>
+internal static class ServerCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var hostOption = new Option<string>("--host")
+        {
+            Description = "Interface to bind; a non-loopback address also needs --insecure",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var port = new Option<int>("--port", "-p")
+        {
+            Description = "TCP port; 0 picks a free one",
+            DefaultValueFactory = _ => 5000,
+        };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--port must be between 0 and 65535.");
+            }
+        });
+        var dataDir = DataDirectory.CreateOption();
+        var backendStoreUri = new Option<string?>("--backend-store-uri")
+        {
+            Description = "Metadata store, MLflow style, e.g. sqlite:///path/keel.db [default: SQLite in the data dir]",
+        };
+        var artifactsDestination = new Option<string?>("--artifacts-destination")
+        {
+            Description = "Artifact root, a folder or file:// URI [default: <data-dir>/artifacts]",
+        };
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "Allow binding a non-loopback address although Keel has no authentication yet",
+        };
+
+        var command = new Command("server", "Run the tracking server (MLflow REST API) until Ctrl+C")
+        {
+            hostOption, port, dataDir, backendStoreUri, artifactsDestination, insecure,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var bindHost = parse.GetRequiredValue(hostOption).Trim();
+            if (!IsLoopback(bindHost) && !parse.GetValue(insecure))
+            {
+                throw new CliException(
+                    $"refusing to listen on '{bindHost}': Keel has no authentication yet, so anyone who can reach it " +
+                    "could read and change every run; bind 127.0.0.1 (the default), or pass --insecure if this network is trusted");
+            }
+
+            var storage = new StorageOptions(
+                DataDirectory.Resolve(parse.GetValue(dataDir), host),
+                parse.GetValue(backendStoreUri),
+                parse.GetValue(artifactsDestination));
+            var options = new KeelServerOptions { Host = UrlHost(bindHost), Port = parse.GetValue(port) };
+            await RunAsync(host, storage, options, warnInsecure: !IsLoopback(bindHost), ct);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task RunAsync(CliHost host, StorageOptions storage, KeelServerOptions options, bool warnInsecure, CancellationToken ct)
+    {
+        await using var server = await LocalServer.StartAsync(storage, options, host.Time, ct);
+        if (warnInsecure)
+        {
+            await host.Error.WriteLineAsync(
+                $"warning: listening on {options.Host} without authentication (--insecure): anyone who can reach this port can read and change every run");
+        }
+
+        var url = server.Address.ToString().TrimEnd('/');
+        await host.Out.WriteLineAsync($"Keel tracking server listening on {url}");
+        await host.Out.WriteLineAsync($"  data:   {storage.DataDirectory}");
+        await host.Out.WriteLineAsync($"  MLflow: export MLFLOW_TRACKING_URI={url}");
+        await host.Out.WriteLineAsync("Press Ctrl+C to stop.");
+        await host.Out.FlushAsync(ct);
+        await server.WaitForShutdownAsync(ct);
+    }
+
+    internal static bool IsLoopback(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+
+    /// <summary>Kestrel's URL syntax wants IPv6 literals in brackets.</summary>
+    private static string UrlHost(string host) =>
+        IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{host}]"
+            : host;
+}

@@ -1,0 +1,58 @@
+using Keel.Server;
+using Keel.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Keel.Cli.Hosting;
+
+/// <summary>A tracking server in this process over this machine's storage: <c>keel server</c> and the quickstart's embedded one.</summary>
+internal sealed class LocalServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly KeelStores _stores;
+
+    private LocalServer(WebApplication app, KeelStores stores)
+    {
+        _app = app;
+        _stores = stores;
+        Address = app.BoundAddress();
+    }
+
+    /// <summary>The URL Kestrel bound, with the real port when 0 was asked for.</summary>
+    public Uri Address { get; }
+
+    public static async Task<LocalServer> StartAsync(StorageOptions storage, KeelServerOptions options, TimeProvider time, CancellationToken ct)
+    {
+        Directory.CreateDirectory(storage.DataDirectory);
+        var stores = await KeelStorage.OpenAsync(storage, time, ct);
+        try
+        {
+            var app = KeelServerHost.Create(options, services => stores.Register(services));
+            try
+            {
+                await app.StartAsync(ct);
+                return new LocalServer(app, stores);
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            await stores.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when <paramref name="ct"/> fires (Ctrl+C, SIGTERM) or the host is asked to stop.</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _stores.DisposeAsync();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Keel.Contracts.Mlflow;
+
+/// <summary>Route prefixes and paths of MLflow's REST API, shared by the server and the SDK.</summary>
+public static class MlflowRoutes
+{
+    public const string ApiPrefix = "/api/2.0/mlflow";
+    public const string AjaxPrefix = "/ajax-api/2.0/mlflow";
+    public const string ArtifactProxyPrefix = "/api/2.0/mlflow-artifacts";
+    public const string AjaxArtifactProxyPrefix = "/ajax-api/2.0/mlflow-artifacts";
+
+    public const string ExperimentsCreate = "experiments/create";
+    public const string ExperimentsGet = "experiments/get";
+    public const string ExperimentsGetByName = "experiments/get-by-name";
+    public const string ExperimentsSearch = "experiments/search";
+    public const string ExperimentsUpdate = "experiments/update";
+    public const string ExperimentsDelete = "experiments/delete";
+    public const string ExperimentsRestore = "experiments/restore";
+    public const string ExperimentsSetTag = "experiments/set-experiment-tag";
+
+    public const string RunsCreate = "runs/create";
+    public const string RunsGet = "runs/get";
+    public const string RunsUpdate = "runs/update";
+    public const string RunsDelete = "runs/delete";
+    public const string RunsRestore = "runs/restore";
+    public const string RunsSearch = "runs/search";
+    public const string RunsLogMetric = "runs/log-metric";
+    public const string RunsLogParameter = "runs/log-parameter";
+    public const string RunsLogBatch = "runs/log-batch";
+    public const string RunsSetTag = "runs/set-tag";
+    public const string RunsDeleteTag = "runs/delete-tag";
+    public const string RunsLogInputs = "runs/log-inputs";
+
+    public const string MetricsGetHistory = "metrics/get-history";
+    public const string ArtifactsList = "artifacts/list";
+
+    /// <summary>Artifact proxy: GET/PUT/DELETE <c>artifacts/{path}</c>, GET <c>artifacts?path=</c> lists.</summary>
+    public const string ProxiedArtifacts = "artifacts";
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Keel.Contracts.Mlflow;
+using Keel.Core.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace Keel.Server.Http;
+
+/// <summary>Reads MLflow request messages: a JSON body for POST, the query string for GET.</summary>
+internal static class MlflowRequest
+{
+    public static async Task<T> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : new()
+    {
+        if (context.Request.ContentLength == 0)
+        {
+            return new T();
+        }
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, ResolveInfo(typeInfo), context.RequestAborted);
+            return value ?? new T();
+        }
+        catch (JsonException e)
+        {
+            throw KeelException.InvalidParameter(DescribeJsonError(e));
+        }
+    }
+
+    // The options in MlflowJson carry the empty-list modifier; the context's own info does not.
+    private static JsonTypeInfo<T> ResolveInfo<T>(JsonTypeInfo<T> typeInfo) =>
+        (JsonTypeInfo<T>)MlflowJson.Options.GetTypeInfo(typeInfo.Type);
+
+    private static string DescribeJsonError(JsonException e)
+    {
+        var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+        if (field is null)
+        {
+            return $"Malformed JSON in request body: {FirstLine(e.Message)}";
+        }
+        return $"Invalid value for parameter '{field}': {FirstLine(e.Message)}";
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+
+    public static string? Query(HttpContext context, string name) =>
+        context.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+
+    public static long? QueryInt64(HttpContext context, string name)
+    {
+        var raw = Query(context, name);
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+        return long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw KeelException.InvalidParameter($"Invalid value '{raw}' for parameter '{name}': expected an integer.");
+    }
+
+    public static IReadOnlyList<string> QueryAll(HttpContext context, string name) =>
+        context.Request.Query.TryGetValue(name, out var values)
+            ? values.Where(v => v is not null).Select(v => v!).ToArray()
+            : [];
+
+    public static IResult Ok<T>(T value, JsonTypeInfo<T> typeInfo) =>
+        Results.Json(value, ResolveInfo(typeInfo));
+}

@@ -1,0 +1,11 @@
+namespace Keel.Server;
+
+/// <summary>Where the tracking server listens.</summary>
+public sealed class KeelServerOptions
+{
+    /// <summary>Interface to bind; default loopback only.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one. Default 5000, as MLflow.</summary>
+    public int Port { get; set; } = 5000;
+}

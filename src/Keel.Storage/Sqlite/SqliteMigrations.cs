@@ -1,0 +1,101 @@
+using Keel.Storage.Migrations;
+
+namespace Keel.Storage.Sqlite;
+
+/// <summary>The SQLite schema, as versioned steps applied on start by <see cref="SqliteDatabase"/>.</summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "tracking", """
+            CREATE TABLE experiments (
+                experiment_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                artifact_location TEXT NOT NULL,
+                lifecycle_stage TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL
+            );
+            CREATE TABLE experiment_tags (
+                experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (experiment_id, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE runs (
+                run_pk INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL UNIQUE,
+                experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                name TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                start_time INTEGER NOT NULL,
+                end_time INTEGER,
+                artifact_uri TEXT NOT NULL,
+                lifecycle_stage TEXT NOT NULL,
+                deleted_time INTEGER
+            );
+            CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time);
+            CREATE TABLE params (
+                run_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE tags (
+                run_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE metric_keys (
+                key_id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE
+            );
+            -- One clustered b-tree per point, keyed for get-history; identical points collapse as in MLflow,
+            -- so a retried log-batch does not duplicate anything. NaN is stored as is_nan=1, value=0.
+            CREATE TABLE metrics (
+                run_pk INTEGER NOT NULL,
+                key_id INTEGER NOT NULL,
+                step INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                is_nan INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (run_pk, key_id, step, timestamp, is_nan, value)
+            ) WITHOUT ROWID;
+            -- Latest value per (run, key) for search and sort; value NULL means NaN.
+            CREATE TABLE latest_metrics (
+                run_pk INTEGER NOT NULL,
+                key_id INTEGER NOT NULL,
+                value REAL,
+                timestamp INTEGER NOT NULL,
+                step INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, key_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX latest_metrics_by_key ON latest_metrics (key_id, value);
+            CREATE TABLE datasets (
+                dataset_pk INTEGER PRIMARY KEY,
+                experiment_id INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                source_type TEXT NOT NULL,
+                source TEXT NOT NULL,
+                schema TEXT,
+                profile TEXT,
+                UNIQUE (experiment_id, name, digest)
+            );
+            CREATE TABLE inputs (
+                run_pk INTEGER NOT NULL,
+                dataset_pk INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, dataset_pk)
+            ) WITHOUT ROWID;
+            CREATE TABLE input_tags (
+                run_pk INTEGER NOT NULL,
+                dataset_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, dataset_pk, key)
+            ) WITHOUT ROWID;
+            """),
+    ];
+}

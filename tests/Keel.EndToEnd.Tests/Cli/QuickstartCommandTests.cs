@@ -1,0 +1,92 @@
+using Keel.Client;
+using Keel.Contracts.Mlflow;
+using Keel.EndToEnd.Tests.Support;
+using Keel.Testing;
+
+namespace Keel.EndToEnd.Tests.Cli;
+
+public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFixture<KeelServerFixture>
+{
+    private static readonly string[] TestMetrics = ["test_accuracy", "test_auc", "test_f1", "test_log_loss", "test_precision", "test_recall"];
+
+    [Fact]
+    public async Task Quickstart_AgainstRunningServer_TracksAFinishedSweepWithCurvesMetricsInputsAndModels()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var experiment = $"quickstart-{Guid.NewGuid():N}";
+
+        var result = await KeelCommandLine.RunAsync("quickstart", "--tracking-uri", fixture.Server.BaseAddress.ToString(), "--experiment", experiment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var client = new KeelClient(fixture.Server.BaseAddress);
+        var experimentId = (await client.GetExperimentByNameAsync(experiment, ct))!.ExperimentId;
+        var runs = await client.SearchRunsAsync(new SearchRunsRequest { ExperimentIds = [experimentId] }, ct);
+        Assert.True(runs.Runs.Count >= 4, $"expected a sweep of at least 4 runs, got {runs.Runs.Count}");
+        Assert.Equal(runs.Runs.Count, runs.Runs.Select(r => ParamsOf(r)["number_of_trees"] + ParamsOf(r)["learning_rate"] + ParamsOf(r)["number_of_leaves"]).Distinct().Count());
+
+        foreach (var run in runs.Runs)
+        {
+            Assert.Equal("FINISHED", run.Info.Status);
+            var parameters = ParamsOf(run);
+            var trees = int.Parse(parameters["number_of_trees"], System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var metric in TestMetrics)
+            {
+                var value = Assert.Single(run.Data.Metrics, m => m.Key == metric).Value;
+                Assert.InRange(value, 0, metric == "test_log_loss" ? 10 : 1);
+            }
+
+            Assert.True(run.Data.Metrics.Single(m => m.Key == "test_auc").Value > 0.9, "a boosted ensemble separates this data well");
+
+            var curve = await client.GetMetricHistoryAsync(run.Info.RunId, "valid_log_loss", ct);
+            Assert.Equal(Enumerable.Range(1, trees).Select(s => (long)s), curve.Select(m => m.Step).Order());
+            var trainCurve = (await client.GetMetricHistoryAsync(run.Info.RunId, "train_log_loss", ct)).OrderBy(m => m.Step).ToList();
+            Assert.True(trainCurve[^1].Value < trainCurve[0].Value, "boosting lowers the training loss");
+
+            var input = Assert.Single(run.Inputs.DatasetInputs);
+            Assert.Equal("breast-cancer-wisconsin", input.Dataset!.Name);
+            Assert.Equal("local", input.Dataset.SourceType);
+            Assert.EndsWith("breast_cancer.csv", input.Dataset.Source, StringComparison.Ordinal);
+            Assert.InRange(input.Dataset.Digest!.Length, 8, 36);
+
+            var model = await client.ListArtifactsAsync(run.Info.RunId, "model", ct);
+            var zip = Assert.Single(model.Files);
+            Assert.Equal("model/model.zip", zip.Path);
+            Assert.True(zip.FileSize > 1000);
+        }
+
+        var best = runs.Runs.MaxBy(r => r.Data.Metrics.Single(m => m.Key == "test_auc").Value)!;
+        Assert.Contains("Best run by test AUC", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"keel runs show {best.Info.RunId} --tracking-uri {fixture.Server.BaseAddress}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"keel runs list --experiment-name {experiment} --tracking-uri", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quickstart_EmbeddedServer_LeavesTheRunsInTheDataDirsStore()
+    {
+        using var data = new TempDirectory("keel-e2e-quickstart");
+
+        var result = await KeelCommandLine.RunAsync(new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path }, "quickstart");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"over {data.Path}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("keel server", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("keel runs list --experiment-name quickstart", result.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(data.Path, "datasets", "breast_cancer.csv")));
+
+        // What `keel server` over the same folder would serve: a fresh server process-side, the same store.
+        await using var server = await KeelTestServer.StartAsync(data.Path, TestContext.Current.CancellationToken);
+        var listed = await KeelCommandLine.RunAsync("runs", "list", "--experiment-name", "quickstart", "--tracking-uri", server.BaseAddress.ToString(), "-o", "json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var runs = listed.Json["runs"]!.AsArray();
+        Assert.True(runs.Count >= 4, listed.Stdout);
+        Assert.All(runs, r => Assert.Equal("FINISHED", r!["info"]!["status"]!.GetValue<string>()));
+
+        var bestRunId = runs.Select(r => r!["info"]!["run_id"]!.GetValue<string>()).First(id => result.Stdout.Contains($"keel runs show {id}", StringComparison.Ordinal));
+        var downloaded = Path.Combine(data.Path, "downloaded");
+        var get = await KeelCommandLine.RunAsync("artifacts", "get", bestRunId, "model/model.zip", "--dest", downloaded, "--tracking-uri", server.BaseAddress.ToString());
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.True(new FileInfo(Path.Combine(downloaded, "model", "model.zip")).Length > 1000);
+    }
+
+    private static Dictionary<string, string> ParamsOf(RunDto run) => run.Data.Params.ToDictionary(p => p.Key, p => p.Value);
+}

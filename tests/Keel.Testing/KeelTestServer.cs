@@ -1,0 +1,55 @@
+using Keel.Server;
+using Keel.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keel.Testing;
+
+/// <summary>
+/// A real Keel tracking server on Kestrel at 127.0.0.1 and a free port, over a real SQLite file and a local
+/// artifact folder in its own temporary directory. Each test class starts its own.
+/// </summary>
+public sealed class KeelTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly KeelStores _stores;
+    private readonly TempDirectory? _ownedDirectory;
+
+    private KeelTestServer(WebApplication app, KeelStores stores, string dataDirectory, TempDirectory? ownedDirectory)
+    {
+        _app = app;
+        _stores = stores;
+        DataDirectory = dataDirectory;
+        _ownedDirectory = ownedDirectory;
+        BaseAddress = app.BoundAddress();
+        Client = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public string DataDirectory { get; }
+
+    public KeelStores Stores => _stores;
+
+    /// <summary>Starts a server; with a <paramref name="dataDirectory"/> it reuses that folder (for restart tests).</summary>
+    public static async Task<KeelTestServer> StartAsync(string? dataDirectory = null, CancellationToken ct = default)
+    {
+        var owned = dataDirectory is null ? new TempDirectory("keel-server") : null;
+        var directory = dataDirectory ?? owned!.Path;
+        var stores = await KeelStorage.OpenAsync(new StorageOptions(directory), TimeProvider.System, ct);
+        var app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
+        await app.StartAsync(ct);
+        return new KeelTestServer(app, stores, directory, owned);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _stores.DisposeAsync();
+        _ownedDirectory?.Dispose();
+    }
+}
