@@ -30,7 +30,7 @@ public sealed partial class KeelClient
         ArgumentException.ThrowIfNullOrWhiteSpace(experimentId);
         var response = await _transport.GetAsync<GetExperimentResponse>(
             MlflowRoutes.ExperimentsGet, [new("experiment_id", experimentId)], ct).ConfigureAwait(false);
-        return response.Experiment;
+        return WireDefaults.Fix(response.Experiment);
     }
 
     /// <summary>Gets an experiment by name (<c>experiments/get-by-name</c>), including a deleted one.</summary>
@@ -42,7 +42,7 @@ public sealed partial class KeelClient
         {
             var response = await _transport.GetAsync<GetExperimentResponse>(
                 MlflowRoutes.ExperimentsGetByName, [new("experiment_name", name)], ct).ConfigureAwait(false);
-            return response.Experiment;
+            return WireDefaults.Fix(response.Experiment);
         }
         catch (KeelApiException e) when (e.ErrorCode == ErrorCodes.ResourceDoesNotExist)
         {
@@ -88,10 +88,12 @@ public sealed partial class KeelClient
     /// back as <see cref="SearchExperimentsRequest.PageToken"/> for the next. Server defaults: 1000 results per page,
     /// active experiments only.
     /// </summary>
-    public Task<SearchExperimentsResponse> SearchExperimentsAsync(SearchExperimentsRequest request, CancellationToken ct = default)
+    public async Task<SearchExperimentsResponse> SearchExperimentsAsync(SearchExperimentsRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _transport.PostAsync<SearchExperimentsRequest, SearchExperimentsResponse>(MlflowRoutes.ExperimentsSearch, request, ct);
+        var response = await _transport.PostAsync<SearchExperimentsRequest, SearchExperimentsResponse>(
+            MlflowRoutes.ExperimentsSearch, request, ct).ConfigureAwait(false);
+        return WireDefaults.Fix(response);
     }
 
     /// <summary>Renames an experiment (<c>experiments/update</c>).</summary>

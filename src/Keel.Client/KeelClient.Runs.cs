@@ -15,7 +15,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(request);
         var withStart = request.StartTime is null ? request with { StartTime = Now() } : request;
         var response = await _transport.PostAsync<CreateRunRequest, RunResponse>(MlflowRoutes.RunsCreate, withStart, ct).ConfigureAwait(false);
-        return response.Run;
+        return WireDefaults.Fix(response.Run);
     }
 
     /// <summary>Gets a run with its metrics' latest values, params, tags and inputs (<c>runs/get</c>).</summary>
@@ -24,7 +24,7 @@ public sealed partial class KeelClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         var response = await _transport.GetAsync<RunResponse>(MlflowRoutes.RunsGet, [new("run_id", runId)], ct).ConfigureAwait(false);
-        return response.Run;
+        return WireDefaults.Fix(response.Run);
     }
 
     /// <summary>Updates a run's status, end time (ms since the Unix epoch) or name (<c>runs/update</c>).</summary>
@@ -54,10 +54,11 @@ public sealed partial class KeelClient
     /// <see cref="SearchRunsResponse.NextPageToken"/> back as <see cref="SearchRunsRequest.PageToken"/> for the next.
     /// Server defaults: 1000 results per page, active runs only.
     /// </summary>
-    public Task<SearchRunsResponse> SearchRunsAsync(SearchRunsRequest request, CancellationToken ct = default)
+    public async Task<SearchRunsResponse> SearchRunsAsync(SearchRunsRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _transport.PostAsync<SearchRunsRequest, SearchRunsResponse>(MlflowRoutes.RunsSearch, request, ct);
+        var response = await _transport.PostAsync<SearchRunsRequest, SearchRunsResponse>(MlflowRoutes.RunsSearch, request, ct).ConfigureAwait(false);
+        return WireDefaults.Fix(response);
     }
 
     /// <summary>
@@ -167,7 +168,7 @@ public sealed partial class KeelClient
                 MlflowRoutes.MetricsGetHistory,
                 [new("run_id", runId), new("run_uuid", runId), new("metric_key", key), new("page_token", pageToken)],
                 ct).ConfigureAwait(false);
-            metrics.AddRange(page.Metrics);
+            metrics.AddRange(WireDefaults.Metrics(page));
             pageToken = page.NextPageToken;
         }
         while (!string.IsNullOrEmpty(pageToken));
@@ -193,7 +194,7 @@ public sealed partial class KeelClient
                 MlflowRoutes.ArtifactsList,
                 [new("run_id", runId), new("run_uuid", runId), new("path", path), new("page_token", pageToken)],
                 ct).ConfigureAwait(false);
-            files.AddRange(page.Files);
+            files.AddRange(WireDefaults.Files(page));
             pageToken = page.NextPageToken;
         }
         while (!string.IsNullOrEmpty(pageToken));

@@ -42,6 +42,7 @@ public sealed class KeelRun : IAsyncDisposable
     private readonly List<MetricDto> _buffer = [];
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ExceptionDispatchInfo? _rejection;
@@ -57,6 +58,8 @@ public sealed class KeelRun : IAsyncDisposable
         RunId = info.RunId;
         ExperimentId = info.ExperimentId;
         ArtifactUri = info.ArtifactUri ?? string.Empty;
+        // Created here, not in the loop, so the first tick is one interval after the run starts, whatever the clock.
+        _timer = new PeriodicTimer(client.FlushInterval, client.TimeProvider);
         _loop = Task.Run(FlushLoopAsync);
     }
 
@@ -274,7 +277,6 @@ public sealed class KeelRun : IAsyncDisposable
 
     private async Task FlushLoopAsync()
     {
-        using var timer = new PeriodicTimer(_client.FlushInterval, _client.TimeProvider);
         Task<bool>? tick = null;
         while (true)
         {
@@ -284,7 +286,7 @@ public sealed class KeelRun : IAsyncDisposable
                 wake = _wake.Task;
             }
             // A tick still pending after a wake-up is reused: a PeriodicTimer allows one waiter at a time.
-            tick ??= timer.WaitForNextTickAsync(_stop.Token).AsTask();
+            tick ??= _timer.WaitForNextTickAsync(_stop.Token).AsTask();
             var fired = await Task.WhenAny(tick, wake).ConfigureAwait(false);
             if (_stop.IsCancellationRequested)
             {
@@ -306,9 +308,10 @@ public sealed class KeelRun : IAsyncDisposable
                 // Not cancelled by stopping: aborting a request the server may have applied would duplicate its points.
                 await FlushCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or TimeoutException or KeelApiException or ObjectDisposedException)
+            catch (Exception)
             {
-                // Transient: the points stay buffered for the next tick, and an explicit flush reports it if it persists.
+                // The loop must outlive any failure: the points stay buffered for the next tick, and the next explicit
+                // flush resends them and throws if the failure persists.
             }
         }
     }
@@ -325,5 +328,6 @@ public sealed class KeelRun : IAsyncDisposable
         }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        _timer.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using Keel.Core.Tracking;
 using Keel.Server.Artifacts;
 using Keel.Server.Errors;
+using Keel.Server.Health;
 using Keel.Server.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,6 +27,7 @@ public static class KeelServerHost
         app.UseMlflowErrors();
         app.MapTrackingEndpoints();
         app.MapArtifactEndpoints();
+        app.MapHealthEndpoints();
         app.MapFallback(MlflowErrors.EndpointNotFound);
         return app;
     }

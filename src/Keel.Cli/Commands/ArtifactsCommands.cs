@@ -143,22 +143,31 @@ internal static class ArtifactsCommands
         output.Line($"{verb} {files} file(s), {Format.Bytes(bytes)}, {where} in {Format.Duration(elapsed)}{rate}.");
     }
 
-    /// <summary>How many files and bytes lie at <paramref name="path"/>, a file or a folder (recursively).</summary>
+    /// <summary>How many files and bytes lie at <paramref name="path"/>, a file or a folder (recursively); (0, 0) when nothing does.</summary>
     private static async Task<(int Files, long Bytes)> MeasureAsync(KeelClient client, string runId, string path, CancellationToken ct)
     {
-        var listing = await client.ListArtifactsAsync(runId, path.Length == 0 ? null : path, ct);
-        if (listing.Files.Count == 0 && path.Length > 0)
+        if (path.Length == 0)
         {
-            // Listing a file yields nothing, as in MLflow; find it in its parent folder instead.
-            var slash = path.LastIndexOf('/');
-            var parent = await client.ListArtifactsAsync(runId, slash < 0 ? null : path[..slash], ct);
-            return parent.Files.FirstOrDefault(f => !f.IsDir && f.Path == path) is { } file ? (1, file.FileSize ?? 0) : (0, 0);
+            return await MeasureFolderAsync(client, runId, null, ct);
         }
 
-        var (files, bytes) = (0, 0L);
-        foreach (var entry in listing.Files)
+        // Looked up in its parent folder: MLflow lists a file, or a missing path, as an empty folder.
+        var slash = path.LastIndexOf('/');
+        var parent = await client.ListArtifactsAsync(runId, slash < 0 ? null : path[..slash], ct);
+        return parent.Files.FirstOrDefault(f => f.Path == path) switch
         {
-            var (f, b) = entry.IsDir ? await MeasureAsync(client, runId, entry.Path, ct) : (1, entry.FileSize ?? 0);
+            null => (0, 0),
+            { IsDir: true } => await MeasureFolderAsync(client, runId, path, ct),
+            var file => (1, file.FileSize ?? 0),
+        };
+    }
+
+    private static async Task<(int Files, long Bytes)> MeasureFolderAsync(KeelClient client, string runId, string? path, CancellationToken ct)
+    {
+        var (files, bytes) = (0, 0L);
+        foreach (var entry in (await client.ListArtifactsAsync(runId, path, ct)).Files)
+        {
+            var (f, b) = entry.IsDir ? await MeasureFolderAsync(client, runId, entry.Path, ct) : (1, entry.FileSize ?? 0);
             files += f;
             bytes += b;
         }

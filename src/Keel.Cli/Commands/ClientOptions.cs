@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using Keel.Cli.Hosting;
 using Keel.Cli.Output;
 using Keel.Client;
+using Keel.Server;
+using Keel.Storage;
 
 namespace Keel.Cli.Commands;
 
@@ -14,13 +17,21 @@ internal sealed record ClientInvocation(ParseResult Parse, KeelClient Client, Ur
 /// </summary>
 internal sealed class ClientOptions
 {
-    public const string DefaultTrackingUri = "http://127.0.0.1:5000";
-
     public Option<string?> TrackingUri { get; } = new("--tracking-uri")
     {
-        Description = $"Tracking server URL [default: $KEEL_TRACKING_URI, else $MLFLOW_TRACKING_URI, else {DefaultTrackingUri}]",
+        Description = "Tracking server URL [default: $KEEL_TRACKING_URI, else $MLFLOW_TRACKING_URI, else the local data dir, as MLflow reads ./mlruns]",
         Recursive = true,
     };
+
+    public Option<string?> DataDir { get; } = CreateDataDirOption();
+
+    private static Option<string?> CreateDataDirOption()
+    {
+        var option = DataDirectory.CreateOption();
+        option.Description += " (when no tracking URI is set)";
+        option.Recursive = true;
+        return option;
+    }
 
     public Option<string> Output { get; } = CreateOutputOption();
 
@@ -43,14 +54,19 @@ internal sealed class ClientOptions
     public Command AddTo(Command group)
     {
         group.Options.Add(TrackingUri);
+        group.Options.Add(DataDir);
         group.Options.Add(Output);
         return group;
     }
 
-    /// <summary>The flag, else <c>KEEL_TRACKING_URI</c>, else <c>MLFLOW_TRACKING_URI</c>, else the local default.</summary>
-    public static Uri ResolveTrackingUri(string? flag, CliHost host)
+    /// <summary>The flag, else <c>KEEL_TRACKING_URI</c>, else <c>MLFLOW_TRACKING_URI</c>; null when none is set.</summary>
+    public static Uri? ConfiguredTrackingUri(string? flag, CliHost host)
     {
-        var text = flag ?? host.Variable("KEEL_TRACKING_URI") ?? host.Variable("MLFLOW_TRACKING_URI") ?? DefaultTrackingUri;
+        var text = flag ?? host.Variable("KEEL_TRACKING_URI") ?? host.Variable("MLFLOW_TRACKING_URI");
+        if (text is null)
+        {
+            return null;
+        }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new CliException($"invalid tracking URI '{text}': expected an http:// or https:// URL", ExitCodes.Usage);
@@ -63,7 +79,14 @@ internal sealed class ClientOptions
     public void SetAction(Command command, CliHost host, Func<ClientInvocation, CancellationToken, Task> action) =>
         command.SetAction(async (parse, ct) =>
         {
-            var trackingUri = ResolveTrackingUri(parse.GetValue(TrackingUri), host);
+            var configured = ConfiguredTrackingUri(parse.GetValue(TrackingUri), host);
+            // Like MLflow without a tracking URI (it reads ./mlruns): serve the local data dir in-process for this one command.
+            await using var local = configured is null
+                ? await LocalServer.StartAsync(
+                    new StorageOptions(DataDirectory.Resolve(parse.GetValue(DataDir), host)),
+                    new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct)
+                : null;
+            var trackingUri = configured ?? local!.Address;
             var output = new CliOutput(host, GetFormat(parse));
             using var client = CreateClient(trackingUri, host);
             await CallServerAsync(trackingUri, () => action(new ClientInvocation(parse, client, trackingUri, output), ct), ct);

@@ -87,7 +87,7 @@ internal static class ExperimentsCommands
         var name = new Argument<string>("name") { Description = "Experiment name (unique)" };
         var artifactLocation = new Option<string?>("--artifact-location")
         {
-            Description = "Where the experiment's run artifacts go [default: chosen by the server]",
+            Description = "Where the experiment's run artifacts go, e.g. mlflow-artifacts:/team-a [default: chosen by the server]",
         };
         var command = new Command("create", "Create an experiment") { name, artifactLocation };
         options.SetAction(command, host, async (call, ct) =>

@@ -42,9 +42,8 @@ internal static class QuickstartCommand
             var experimentName = parse.GetRequiredValue(experiment);
 
             output.MarkupLine($"[bold]Keel quickstart[/]: {SweepSetting.Grid.Count} FastTree classifiers on the Wisconsin breast-cancer data set.");
-            if (flag is not null || host.Variable("KEEL_TRACKING_URI") is not null || host.Variable("MLFLOW_TRACKING_URI") is not null)
+            if (ClientOptions.ConfiguredTrackingUri(flag, host) is { } uri)
             {
-                var uri = ClientOptions.ResolveTrackingUri(flag, host);
                 var datasets = Path.Combine(Path.GetTempPath(), "keel-quickstart");
                 var results = await SweepAsync(output, host, uri, experimentName, datasets, ct);
                 Report(output, results, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
@@ -77,7 +76,8 @@ internal static class QuickstartCommand
             {
                 var experimentId = await ExperimentIdAsync(client, experimentName, ct);
                 var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
-                output.Line($"Logging to {trackingUri} (experiment '{experimentName}', id {experimentId}); data: {dataset.Path}");
+                output.Line($"Logging to {trackingUri}, experiment '{experimentName}' (id {experimentId})");
+                output.Line($"Data: {dataset.Rows} rows x {dataset.FeatureNames.Count} features from {dataset.Path}");
                 var trainer = new BreastCancerTrainer(dataset);
                 var sweep = new QuickstartSweep(client, dataset, trainer, workDirectory.FullName, host.Time);
                 await TrainAllAsync(output, sweep, experimentId, results, ct);

@@ -20,16 +20,20 @@ internal static class RunTables
 
         var showExperiment = experiments.Count > 1;
         var experimentNames = experiments.ToDictionary(e => e.ExperimentId, e => e.Name, StringComparer.Ordinal);
-        var paramKeys = PickKeys(runs.Select(r => r.Data.Params.Select(p => p.Key)), SortKeys(orderBy, "param"), ListedParams);
-        var metricKeys = PickKeys(runs.Select(r => r.Data.Metrics.Select(m => m.Key)), SortKeys(orderBy, "metric"), ListedMetrics);
+        var paramKeys = PickKeys(runs, r => r.Data.Params.Select(p => (p.Key, p.Value)), SortKeys(orderBy, "param"), ListedParams);
+        var metricKeys = PickKeys(runs, r => r.Data.Metrics.Select(m => (m.Key, m.Value)), SortKeys(orderBy, "metric"), ListedMetrics);
 
-        var table = new Table().AddColumns("Run ID", "Name");
+        var table = new Table()
+            .AddColumn(new TableColumn("Run ID").NoWrap())
+            .AddColumn(new TableColumn("Name").NoWrap());
         if (showExperiment)
         {
             table.AddColumn("Experiment");
         }
 
-        table.AddColumns("Status", "Start", "Duration");
+        table.AddColumn(new TableColumn("Status").NoWrap())
+            .AddColumn(new TableColumn("Start").NoWrap())
+            .AddColumn(new TableColumn("Duration").NoWrap());
         foreach (var key in paramKeys)
         {
             table.AddColumn(new TableColumn($"{Markup.Escape(key)}\n[dim]param[/]"));
@@ -49,7 +53,7 @@ internal static class RunTables
             }
 
             cells.Add(Status(run.Info.Status));
-            cells.Add(Format.Timestamp(run.Info.StartTime, output.Time));
+            cells.Add(Format.Timestamp(run.Info.StartTime, output.Time, withSeconds: false));
             cells.Add(Format.RunDuration(run.Info.StartTime, run.Info.EndTime, output.Time));
             cells.AddRange(paramKeys.Select(k => Markup.Escape(run.Data.Params.FirstOrDefault(p => p.Key == k)?.Value ?? "")));
             cells.AddRange(metricKeys.Select(k => run.Data.Metrics.FirstOrDefault(m => m.Key == k) is { } m ? Format.Number(m.Value) : ""));
@@ -184,16 +188,20 @@ internal static class RunTables
         _ => Markup.Escape(status),
     };
 
-    /// <summary>Keys named in <c>--order-by</c> first, then those most runs have, alphabetically among equals.</summary>
-    private static List<string> PickKeys(IEnumerable<IEnumerable<string>> keysPerRun, List<string> preferred, int max)
+    /// <summary>
+    /// Keys named in <c>--order-by</c> first, then those most runs have, alphabetically among equals. With several
+    /// runs, a key whose value is the same in all of them says nothing about the differences and is left out.
+    /// </summary>
+    private static List<string> PickKeys<T>(IReadOnlyList<RunDto> runs, Func<RunDto, IEnumerable<(string Key, T Value)>> entries, List<string> preferred, int max)
     {
-        var counts = keysPerRun.SelectMany(k => k.Distinct(StringComparer.Ordinal))
-            .GroupBy(k => k, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var picked = preferred.Where(counts.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
-        picked.AddRange(counts.Keys
+        var values = runs.SelectMany(run => entries(run).DistinctBy(e => e.Key))
+            .GroupBy(e => e.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Value).ToList(), StringComparer.Ordinal);
+        var picked = preferred.Where(values.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        picked.AddRange(values.Keys
             .Where(k => !picked.Contains(k, StringComparer.Ordinal))
-            .OrderByDescending(k => counts[k])
+            .Where(k => runs.Count == 1 || values[k].Count < runs.Count || values[k].Distinct().Skip(1).Any())
+            .OrderByDescending(k => values[k].Count)
             .ThenBy(k => k, StringComparer.Ordinal));
         return [.. picked.Take(Math.Max(max, preferred.Count))];
     }

@@ -15,7 +15,7 @@ internal static class Format
 
     public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static string Timestamp(long? epochMilliseconds, TimeProvider time)
+    public static string Timestamp(long? epochMilliseconds, TimeProvider time, bool withSeconds = true)
     {
         if (epochMilliseconds is not { } ms)
         {
@@ -23,7 +23,7 @@ internal static class Format
         }
 
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), time.LocalTimeZone);
-        return local.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        return local.ToString(withSeconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
     /// <summary>End minus start; for a run still going, now minus start.</summary>

@@ -43,7 +43,10 @@ internal sealed class BreastCancerDataset
         var path = System.IO.Path.Combine(directory, FileName);
         if (!File.Exists(path) || !(await File.ReadAllBytesAsync(path, ct)).AsSpan().SequenceEqual(bytes))
         {
-            await File.WriteAllBytesAsync(path, bytes, ct);
+            // Written aside and moved into place: two quickstarts sharing a folder never see a half-written file.
+            var partial = $"{path}.{Guid.NewGuid():N}.partial";
+            await File.WriteAllBytesAsync(partial, bytes, ct);
+            File.Move(partial, path, overwrite: true);
         }
 
         var lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

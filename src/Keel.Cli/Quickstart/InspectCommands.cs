@@ -16,11 +16,18 @@ internal sealed class InspectCommands
         _experimentName = experimentName;
     }
 
-    /// <summary>Runs logged by the embedded server: a <c>keel server</c> over the same data dir serves them.</summary>
-    public static InspectCommands Local(string dataDirectory, CliHost host, string experimentName) => new(
-        DataDirectory.IsDefault(dataDirectory, host) ? "keel server" : $"keel server --data-dir {Quote(dataDirectory)}",
-        "",
-        experimentName);
+    /// <summary>
+    /// Runs logged by the embedded server: client commands without a tracking URI read the same data dir, and
+    /// <c>keel server</c> over it serves them to MLflow clients.
+    /// </summary>
+    public static InspectCommands Local(string dataDirectory, CliHost host, string experimentName)
+    {
+        var isDefault = DataDirectory.IsDefault(dataDirectory, host);
+        return new(
+            isDefault ? "keel server" : $"keel server --data-dir {Quote(dataDirectory)}",
+            isDefault ? "" : $" --data-dir {Quote(dataDirectory)}",
+            experimentName);
+    }
 
     /// <summary>Runs logged to a running server: point the client commands at it unless the environment already does.</summary>
     public static InspectCommands Remote(Uri trackingUri, bool fromFlag, string experimentName) =>
@@ -28,15 +35,14 @@ internal sealed class InspectCommands
 
     public IEnumerable<string> Lines(string bestRunId, string runnerUpRunId)
     {
-        if (_serverCommand is not null)
-        {
-            yield return $"{_serverCommand,-48} # in another terminal: serves what was just logged";
-        }
-
         yield return $"keel runs list --experiment-name {Quote(_experimentName)}{_clientSuffix}";
         yield return $"keel runs show {bestRunId}{_clientSuffix}";
         yield return $"keel runs compare {bestRunId} {runnerUpRunId}{_clientSuffix}";
         yield return $"keel artifacts ls {bestRunId} model{_clientSuffix}";
+        if (_serverCommand is not null)
+        {
+            yield return $"{_serverCommand,-48} # serves them to MLflow clients at http://127.0.0.1:5000";
+        }
     }
 
     private static string Quote(string value) =>

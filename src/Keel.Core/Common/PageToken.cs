@@ -36,8 +36,4 @@ public static class PageToken
         }
         throw KeelException.InvalidParameter($"Invalid page token '{token}': expected a token returned by a previous search.");
     }
-
-    /// <summary>The token after a page that started at <paramref name="offset"/>, or null when it was the last.</summary>
-    public static string? Next(long offset, int returned, int requested, bool hasMore) =>
-        hasMore && returned == requested ? Encode(offset + returned) : null;
 }

@@ -12,7 +12,9 @@ public sealed class LocalArtifactStore : IArtifactStore
 {
     private const string TempPrefix = ".keel-upload-";
     private const string TempSuffix = ".tmp";
-    private const int BufferSize = 1 << 20;
+    // Copies move 1 MiB at a time through a pooled buffer; the file streams themselves stay unbuffered
+    // (size 0), so memory per transfer is that one buffer whatever the file's size.
+    private const int CopyBufferSize = 1 << 20;
 
     private readonly string _root;
     private readonly string _rootWithSeparator;
@@ -63,22 +65,6 @@ public sealed class LocalArtifactStore : IArtifactStore
         return new LocalArtifactStore(uri.LocalPath);
     }
 
-    private static bool IsScheme(ReadOnlySpan<char> text)
-    {
-        if (!char.IsAsciiLetter(text[0]))
-        {
-            return false;
-        }
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public async Task PutAsync(ArtifactPath path, Stream content, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -98,12 +84,12 @@ public sealed class LocalArtifactStore : IArtifactStore
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
-                BufferSize = BufferSize,
+                BufferSize = 0,
                 Options = FileOptions.Asynchronous,
             };
             await using (var file = new FileStream(temp, options))
             {
-                await content.CopyToAsync(file, BufferSize, ct);
+                await content.CopyToAsync(file, CopyBufferSize, ct);
                 await file.FlushAsync(ct);
             }
             File.Move(temp, target, overwrite: true);
@@ -127,7 +113,7 @@ public sealed class LocalArtifactStore : IArtifactStore
         try
         {
             Stream stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
-                BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
             return Task.FromResult(stream);
         }
         catch (FileNotFoundException)
@@ -267,4 +253,20 @@ public sealed class LocalArtifactStore : IArtifactStore
 
     private static KeelException Refused(ArtifactPath path, string rule) =>
         KeelException.InvalidParameter($"Invalid value '{path}' for parameter 'path': {rule}.");
+
+    private static bool IsScheme(ReadOnlySpan<char> text)
+    {
+        if (!char.IsAsciiLetter(text[0]))
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -216,10 +216,7 @@ public sealed class RunScopeTests(ServerFixture fixture) : IClassFixture<ServerF
         run.LogMetric("m", 1);
         run.LogMetric("m", 2);
         clock.Advance(TimeSpan.FromSeconds(1));
-        while (stub.Requests.Count < 2)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await Eventually.TrueAsync(() => stub.Requests.Count >= 2);
         await run.FlushAsync(Ct);
         await run.EndAsync(ct: Ct);
 

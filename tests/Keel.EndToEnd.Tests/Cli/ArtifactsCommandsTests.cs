@@ -78,7 +78,7 @@ public sealed class ArtifactsCommandsTests(KeelServerFixture fixture) : IClassFi
 
         var listing = await KeelCommandLine.RunAsync("artifacts", "ls", runId, "--tracking-uri", Uri);
 
-        Assert.Equal(0, listing.ExitCode);
+        Assert.True(listing.ExitCode == 0, listing.ToString());
         Assert.Equal("No artifacts.", listing.Stdout.Trim());
     }
 
@@ -86,11 +86,14 @@ public sealed class ArtifactsCommandsTests(KeelServerFixture fixture) : IClassFi
     public async Task Get_MissingArtifact_FailsWithResourceDoesNotExist()
     {
         var runId = await CreateRunAsync();
+        var present = Path.Combine(_local.Path, "present.txt");
+        await File.WriteAllTextAsync(present, "here", TestContext.Current.CancellationToken);
+        await _client.UploadArtifactAsync(runId, present, ct: TestContext.Current.CancellationToken);
 
-        var get = await KeelCommandLine.RunAsync("artifacts", "get", runId, "nope/model.zip", "--dest", _local.Path, "--tracking-uri", Uri);
+        var get = await KeelCommandLine.RunAsync("artifacts", "get", runId, "absent.txt", "--dest", _local.Path, "--tracking-uri", Uri);
 
         Assert.Equal(1, get.ExitCode);
-        Assert.Contains("RESOURCE_DOES_NOT_EXIST", Assert.Single(get.StderrLines), StringComparison.Ordinal);
+        Assert.Equal($"error: RESOURCE_DOES_NOT_EXIST: run {runId} has no artifact 'absent.txt'", Assert.Single(get.StderrLines));
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class CliErrorTests(KeelServerFixture fixture) : IClassFixture<Kee
     {
         var result = await KeelCommandLine.RunAsync("runs");
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var subcommand in new[] { "list", "show", "compare", "delete", "restore" })
         {
             Assert.Contains(subcommand, result.Stdout, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class CliErrorTests(KeelServerFixture fixture) : IClassFixture<Kee
     {
         var result = await KeelCommandLine.RunAsync("--help");
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var command in new[] { "server", "experiments", "runs", "artifacts", "quickstart" })
         {
             Assert.Contains(command, result.Stdout, StringComparison.Ordinal);

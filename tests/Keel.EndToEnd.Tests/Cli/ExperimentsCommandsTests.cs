@@ -15,9 +15,9 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
         var created = await KeelCommandLine.RunAsync("experiments", "create", name, "--tracking-uri", Uri, "--output", "json");
         var listed = await KeelCommandLine.RunAsync("experiments", "list", "--tracking-uri", Uri, "--output", "json");
 
-        Assert.Equal(0, created.ExitCode);
+        Assert.True(created.ExitCode == 0, created.ToString());
         var id = created.Json["experiment_id"]!.GetValue<string>();
-        Assert.Equal(0, listed.ExitCode);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
         var experiment = Assert.Single(listed.Json["experiments"]!.AsArray(), e => e!["name"]!.GetValue<string>() == name);
         Assert.Equal(id, experiment!["experiment_id"]!.GetValue<string>());
         Assert.Equal("active", experiment["lifecycle_stage"]!.GetValue<string>());
@@ -27,14 +27,15 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
     public async Task Create_WithArtifactLocation_StoresIt()
     {
         var name = UniqueName("located");
+        var location = $"mlflow-artifacts:/{name}";
 
         var created = await KeelCommandLine.RunAsync(
-            "experiments", "create", name, "--artifact-location", "file:///tmp/keel-e2e-artifacts", "--tracking-uri", Uri, "-o", "json");
+            "experiments", "create", name, "--artifact-location", location, "--tracking-uri", Uri, "-o", "json");
         var listed = await KeelCommandLine.RunAsync("experiments", "list", "--filter", $"name = '{name}'", "--tracking-uri", Uri, "-o", "json");
 
-        Assert.Equal(0, created.ExitCode);
+        Assert.True(created.ExitCode == 0, created.ToString());
         var experiment = Assert.Single(listed.Json["experiments"]!.AsArray());
-        Assert.Equal("file:///tmp/keel-e2e-artifacts", experiment!["artifact_location"]!.GetValue<string>());
+        Assert.Equal(location, experiment!["artifact_location"]!.GetValue<string>());
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
 
         var listed = await KeelCommandLine.RunAsync("experiments", "list", "--tracking-uri", Uri);
 
-        Assert.Equal(0, listed.ExitCode);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
         var row = Assert.Single(listed.Stdout.Split('\n'), line => line.Contains(name, StringComparison.Ordinal));
         Assert.Contains(id, row, StringComparison.Ordinal);
         Assert.Empty(listed.Stderr);
@@ -59,7 +60,7 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
 
         var listed = await KeelCommandLine.RunAsync("experiments", "list", "--max-results", "1", "--tracking-uri", Uri, "-o", "json");
 
-        Assert.Equal(0, listed.ExitCode);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
         Assert.Single(listed.Json["experiments"]!.AsArray());
     }
 
@@ -71,7 +72,7 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
 
         var renamed = await KeelCommandLine.RunAsync("experiments", "rename", id, newName, "--tracking-uri", Uri, "-o", "json");
 
-        Assert.Equal(0, renamed.ExitCode);
+        Assert.True(renamed.ExitCode == 0, renamed.ToString());
         Assert.Equal(newName, renamed.Json["experiment"]!["name"]!.GetValue<string>());
         var listed = await KeelCommandLine.RunAsync("experiments", "list", "--filter", $"name = '{newName}'", "--tracking-uri", Uri, "-o", "json");
         Assert.Equal(id, Assert.Single(listed.Json["experiments"]!.AsArray())!["experiment_id"]!.GetValue<string>());
@@ -89,11 +90,11 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
         var restored = await KeelCommandLine.RunAsync("experiments", "restore", id, "--tracking-uri", Uri);
         var activeAgain = await ListIdsAsync("active");
 
-        Assert.Equal(0, deleted.ExitCode);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
         Assert.Equal("deleted", deleted.Json["experiment"]!["lifecycle_stage"]!.GetValue<string>());
         Assert.DoesNotContain(id, active);
         Assert.Contains(id, deletedView);
-        Assert.Equal(0, restored.ExitCode);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains($"Restored experiment {id} '{name}' (now active).", restored.Stdout, StringComparison.Ordinal);
         Assert.Contains(id, activeAgain);
         Assert.Contains(id, await ListIdsAsync("all"));
@@ -126,9 +127,9 @@ public sealed class ExperimentsCommandsTests(KeelServerFixture fixture) : IClass
             new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = Uri },
             "experiments", "list", "-o", "json");
 
-        Assert.Equal(0, fromKeel.ExitCode);
+        Assert.True(fromKeel.ExitCode == 0, fromKeel.ToString());
         Assert.Contains(fromKeel.Json["experiments"]!.AsArray(), e => e!["name"]!.GetValue<string>() == name);
-        Assert.Equal(0, fromMlflow.ExitCode);
+        Assert.True(fromMlflow.ExitCode == 0, fromMlflow.ToString());
         Assert.Contains(fromMlflow.Json["experiments"]!.AsArray(), e => e!["name"]!.GetValue<string>() == name);
     }
 

@@ -103,11 +103,11 @@ public sealed class RunsCommandsTests(KeelServerFixture fixture) : IClassFixture
         var deletedView = await RunIdsAsync(name, "deleted");
         var restored = await KeelCommandLine.RunAsync("runs", "restore", removed, "--tracking-uri", Uri);
 
-        Assert.Equal(0, deleted.ExitCode);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
         Assert.Equal("deleted", deleted.Json["run"]!["info"]!["lifecycle_stage"]!.GetValue<string>());
         Assert.Equal([kept], active);
         Assert.Equal([removed], deletedView);
-        Assert.Equal(0, restored.ExitCode);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains($"Restored run {removed}", restored.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, (await RunIdsAsync(name, "active")).Count);
     }
@@ -132,7 +132,7 @@ public sealed class RunsCommandsTests(KeelServerFixture fixture) : IClassFixture
             Assert.Contains(expected, table.Stdout, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, json.ExitCode);
+        Assert.True(json.ExitCode == 0, json.ToString());
         Assert.Equal(runId, json.Json["run"]!["info"]!["run_id"]!.GetValue<string>());
         Assert.Equal("iris", json.Json["run"]!["inputs"]!["dataset_inputs"]![0]!["dataset"]!["name"]!.GetValue<string>());
     }
@@ -158,7 +158,7 @@ public sealed class RunsCommandsTests(KeelServerFixture fixture) : IClassFixture
         Assert.False(auc["differs"]!.GetValue<bool>());
         Assert.Equal([first, second], json.Json["runs"]!.AsArray().Select(r => r!["run_id"]!.GetValue<string>()));
 
-        Assert.Equal(0, table.ExitCode);
+        Assert.True(table.ExitCode == 0, table.ToString());
         var lines = table.Stdout.Split('\n');
         Assert.Contains('*', Assert.Single(lines, l => l.Contains("learning_rate", StringComparison.Ordinal)));
         Assert.DoesNotContain('*', Assert.Single(lines, l => l.Contains("trees", StringComparison.Ordinal)));

@@ -1,0 +1,55 @@
+using Keel.Core.Tracking;
+using Keel.Testing;
+
+namespace Keel.Storage.Tests.Tracking;
+
+/// <summary>The tracking store contract on a real SQLite file in a temporary folder.</summary>
+public sealed class SqliteTrackingStoreTests : TrackingStoreContract
+{
+    private readonly TempDirectory _directory = new("keel-sqlite");
+    private KeelStores? _stores;
+
+    protected override async Task<ITrackingStore> OpenFreshAsync()
+    {
+        _stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path), TimeProvider.System);
+        return _stores.Tracking;
+    }
+
+    protected override async Task<ITrackingStore> ReopenAsync()
+    {
+        await _stores!.DisposeAsync();
+        return await OpenFreshAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_stores is not null)
+        {
+            await _stores.DisposeAsync();
+        }
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Open_SqliteUri_UsesThatFile()
+    {
+        var path = Path.Combine(_directory.Path, "other", "custom.db");
+
+        await using var stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path, $"sqlite:///{path}"), TimeProvider.System);
+
+        Assert.True(File.Exists(path));
+        Assert.NotNull(await stores.Tracking.GetExperimentAsync("0"));
+    }
+
+    [Theory]
+    [InlineData("mysql://user:secret@db/keel")]
+    [InlineData("sqlite://")]
+    public async Task Open_UnsupportedBackendUri_ThrowsWithoutLeakingSecrets(string uri)
+    {
+        var error = await Assert.ThrowsAsync<Keel.Core.Common.KeelException>(
+            () => KeelStorage.OpenAsync(new StorageOptions(_directory.Path, uri), TimeProvider.System));
+
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sqlite", error.Message, StringComparison.Ordinal);
+    }
+}
