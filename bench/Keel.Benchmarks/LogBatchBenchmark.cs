@@ -26,7 +26,7 @@ internal sealed class LogBatchBenchmark : IBenchmark
     [
         new("clients", 8, 1, 256, "concurrent clients, each with its own connection and run"),
         new("duration", 20, 1, 3600, "measured seconds of HTTP load"),
-        new("warmup", 2, 0, 600, "seconds of HTTP load before measuring"),
+        new("warmup", 2, 0, 600, "minimum seconds of HTTP load before measuring, then until the JIT is quiet"),
         new("metrics-per-request", 1000, 1, 1000, "metrics per log-batch (and rows per reference transaction)"),
     ];
 
@@ -34,10 +34,8 @@ internal sealed class LogBatchBenchmark : IBenchmark
     {
         var clients = args["clients"];
         var pattern = new MetricPattern(args["metrics-per-request"]);
-        var warmup = TimeSpan.FromSeconds(args["warmup"]);
         var duration = TimeSpan.FromSeconds(args["duration"]);
-
-        Console.WriteLine($"log-batch: {clients} clients x {pattern.MetricsPerRequest} metrics/request, {duration.TotalSeconds:0} s measured after {warmup.TotalSeconds:0} s warm-up");
+        Console.WriteLine($"log-batch: {clients} clients x {pattern.MetricsPerRequest} metrics/request, {duration.TotalSeconds:0} s measured after at least {args["warmup"]} s warm-up ({JitWarmup.Rule})");
         Console.WriteLine($"server: in-process Kestrel on 127.0.0.1 (KeelTestServer, SQLite file in a temp dir), {Environment.ProcessorCount} cores, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine("load: same process, one HttpClient and connection per client, each logging to its own run; bodies are built between requests, outside the latency timer");
 
@@ -45,9 +43,7 @@ internal sealed class LogBatchBenchmark : IBenchmark
         var database = Path.Combine(server.DataDirectory, "keel.db");
         var runIds = await CreateRunsAsync(server.BaseAddress, clients);
         Console.WriteLine("HTTP load ...");
-        var loadCpu = ProcessCpu();
-        var load = await LoadAsync(server.BaseAddress, runIds, pattern, warmup, duration);
-        loadCpu = ProcessCpu() - loadCpu;
+        var load = await LoadAsync(server.BaseAddress, runIds, pattern, TimeSpan.FromSeconds(args["warmup"]), duration);
         var stored = await CountRowsAsync(database);
         GC.Collect();
 
@@ -72,8 +68,9 @@ internal sealed class LogBatchBenchmark : IBenchmark
             ["requests measured (200)", Report.Count(latency.Count)],
             ["errors (whole load)", load.Errors == 0 ? "0" : $"{load.Errors}, first: {load.FirstError}"],
             ["rows stored = metrics acknowledged", stored == load.TotalAcknowledged ? $"yes ({Report.Count(stored)})" : $"NO: {Report.Count(stored)} stored, {Report.Count(load.TotalAcknowledged)} acknowledged"],
+            ["warm-up", $"{load.Warmup.TotalSeconds:0.0} s{(load.Settled ? "" : ", JIT still busy at the limit")}; JIT while measuring: {load.JitMethods} methods, {load.JitTime.TotalSeconds:0.00} s"],
             // CPU time is less disturbed by other tenants than wall time; Keel's includes the in-process clients.
-            ["process CPU per 1000 rows: reference / Keel", $"{Report.Ms(referenceCpu.TotalMilliseconds * 1000 / referenceRows)} / {Report.Ms(loadCpu.TotalMilliseconds * 1000 / load.TotalAcknowledged)}"],
+            ["process CPU per 1000 rows: reference / Keel", $"{Report.Ms(referenceCpu.TotalMilliseconds * 1000 / referenceRows)} / {Report.Ms(load.Cpu.TotalMilliseconds * 1000 / load.Acknowledged)}"],
             ["client body building (all clients)", $"{load.BodyBuilding.TotalSeconds:0.00} s summed over the whole load (shares the server's cores)"],
             ["result", Report.Verdict(ratio >= TargetRatio && load.Errors == 0)],
         ]);
@@ -168,6 +165,24 @@ internal sealed class LogBatchBenchmark : IBenchmark
         return runs;
     }
 
+    /// <summary>The measured window; closed until warm-up ends, then clients stop at its end.</summary>
+    private sealed class LoadWindow
+    {
+        private long _from = long.MaxValue;
+        private long _to = long.MaxValue;
+
+        public long To => Volatile.Read(ref _to);
+
+        public bool Contains(long timestamp) => timestamp >= Volatile.Read(ref _from) && timestamp <= To;
+
+        public void Open(TimeSpan duration)
+        {
+            var now = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _to, now + (long)(duration.TotalSeconds * Stopwatch.Frequency));
+            Volatile.Write(ref _from, now);
+        }
+    }
+
     private sealed class ClientResult
     {
         public long Acknowledged { get; set; }
@@ -185,33 +200,41 @@ internal sealed class LogBatchBenchmark : IBenchmark
         public TimeSpan BodyBuilding { get; set; }
     }
 
-    /// <summary>Acknowledged counts the measured window; TotalAcknowledged and RequestsPerRun the whole load.</summary>
+    /// <summary>Acknowledged and Cpu cover the measured window; TotalAcknowledged, RequestsPerRun and Errors the whole load.</summary>
     private sealed record LoadResult(
-        long Acknowledged, long TotalAcknowledged, long[] RequestsPerRun, long Errors, string? FirstError, IEnumerable<double> Latencies, TimeSpan BodyBuilding);
+        long Acknowledged, long TotalAcknowledged, long[] RequestsPerRun, long Errors, string? FirstError, IEnumerable<double> Latencies,
+        TimeSpan BodyBuilding, TimeSpan Warmup, bool Settled, long JitMethods, TimeSpan JitTime, TimeSpan Cpu);
 
     /// <summary>
-    /// All clients load for warm-up + duration; a request counts (throughput and latency) when its response
-    /// arrives inside the measured window, so the window's throughput is unbiased in steady state.
+    /// All clients load through warm-up and the window; a request counts (throughput and latency) when its
+    /// response arrives inside the window, so the window's throughput is unbiased in steady state.
     /// </summary>
     private static async Task<LoadResult> LoadAsync(Uri serverAddress, string[] runIds, MetricPattern pattern, TimeSpan warmup, TimeSpan duration)
     {
-        var start = Stopwatch.GetTimestamp();
-        var from = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        var to = from + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var results = await Task.WhenAll(runIds.Select((runId, i) => Task.Run(() => ClientAsync(serverAddress, runId, i, pattern, from, to))));
+        var window = new LoadWindow();
+        var clients = runIds.Select((runId, i) => Task.Run(() => ClientAsync(serverAddress, runId, i, pattern, window))).ToArray();
+        var (warmed, settled) = await JitWarmup.WaitAsync(warmup);
+        var jit = JitWarmup.Snapshot();
+        var cpu = ProcessCpu();
+        window.Open(duration);
+        await Task.Delay(duration);
+        cpu = ProcessCpu() - cpu;
+        var (jitMethods, jitTime) = JitWarmup.Snapshot();
+        var results = await Task.WhenAll(clients);
         return new LoadResult(
-            results.Sum(r => r.Acknowledged), results.Sum(r => r.TotalAcknowledged), results.Select(r => r.Requests).ToArray(), results.Sum(r => r.Errors),
-            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null), results.SelectMany(r => r.Latencies),
-            TimeSpan.FromTicks(results.Sum(r => r.BodyBuilding.Ticks)));
+            results.Sum(r => r.Acknowledged), results.Sum(r => r.TotalAcknowledged), results.Select(r => r.Requests).ToArray(),
+            results.Sum(r => r.Errors), results.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
+            results.SelectMany(r => r.Latencies), TimeSpan.FromTicks(results.Sum(r => r.BodyBuilding.Ticks)),
+            warmed, settled, jitMethods - jit.Methods, jitTime - jit.Time, cpu);
     }
 
-    private static async Task<ClientResult> ClientAsync(Uri serverAddress, string runId, int seed, MetricPattern pattern, long from, long to)
+    private static async Task<ClientResult> ClientAsync(Uri serverAddress, string runId, int seed, MetricPattern pattern, LoadWindow window)
     {
         using var http = BenchHttp.Connect(serverAddress);
         var buffer = new ArrayBufferWriter<byte>(pattern.MetricsPerRequest * 96);
         var random = new Random(seed);
         var result = new ClientResult();
-        for (long request = 0; Stopwatch.GetTimestamp() < to; request++)
+        for (long request = 0; Stopwatch.GetTimestamp() < window.To; request++)
         {
             var building = Stopwatch.GetTimestamp();
             buffer.ResetWrittenCount();
@@ -244,7 +267,7 @@ internal sealed class LogBatchBenchmark : IBenchmark
             }
             result.TotalAcknowledged += pattern.MetricsPerRequest;
             result.Requests++;
-            if (done >= from && done <= to)
+            if (window.Contains(done))
             {
                 result.Acknowledged += pattern.MetricsPerRequest;
                 result.Latencies.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);

@@ -28,7 +28,7 @@ internal sealed class SearchBenchmark : IBenchmark
         new("params", 10, 4, 100, "params per run (p0.., values v0..v4; the filter uses p3)"),
         new("metrics", 20, 8, 900, "metrics per run (m0.., values in [0,1); the filter uses m5, the order m7)"),
         new("iterations", 50, 1, 100_000, "timed searches per query and side"),
-        new("warmup", 5, 0, 10_000, "untimed searches per query and side first"),
+        new("warmup", 5, 0, 10_000, "minimum untimed searches per query, then until the JIT is quiet"),
     ];
 
     private sealed record Query(string Name, string? Filter, int MaxResults, string Sql, bool Gated);
@@ -36,7 +36,7 @@ internal sealed class SearchBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkArgs args)
     {
         var runs = args["runs"];
-        Console.WriteLine($"search: {Report.Count(runs)} runs x {args["params"]} params x {args["metrics"]} metrics, {args["iterations"]} timed iterations after {args["warmup"]} warm-up");
+        Console.WriteLine($"search: {Report.Count(runs)} runs x {args["params"]} params x {args["metrics"]} metrics, {args["iterations"]} timed iterations after at least {args["warmup"]} warm-up ({JitWarmup.Rule})");
         Console.WriteLine($"server: in-process Kestrel on 127.0.0.1 (KeelTestServer, SQLite file in a temp dir), {Environment.ProcessorCount} cores; client: one HttpClient, same process");
         Console.WriteLine("reference: the same query as raw SQL over the server's keel.db (read-only connection, prepared, run ids only), alternating with the HTTP call");
 
@@ -61,7 +61,7 @@ internal sealed class SearchBenchmark : IBenchmark
             rows.Add(await MeasureAsync(query, experimentId, http, raw, args["warmup"], args["iterations"]));
         }
         Console.WriteLine();
-        Report.Table(["query (order by metrics.m7 DESC)", "matches", "same page", "raw SQL median / p95", "Keel HTTP median / p95", "ratio (medians)", "response", "target", "result"], rows);
+        Report.Table(["query (order by metrics.m7 DESC)", "matches", "same page", "warm-up, JIT while timed", "raw SQL median / p95", "Keel HTTP median / p95", "ratio (medians)", "response", "target", "result"], rows);
         Console.WriteLine("filter: params.p3 = 'v1' and metrics.m5 > 0.5; context, measured elsewhere (not in this run): MLflow 2.10.2 ~0.8 s per runs/search returning 1000 runs.");
     }
 
@@ -101,27 +101,31 @@ internal sealed class SearchBenchmark : IBenchmark
 
         var rawTimes = new List<double>(iterations);
         var keelTimes = new List<double>(iterations);
-        for (var i = 0; i < warmup + iterations; i++)
+        async Task Both()
         {
             // Alternating keeps the machine's drift (other tenants, GC, page cache) out of the ratio.
             var started = Stopwatch.GetTimestamp();
             await http.PostOkAsync(MlflowRoutes.RunsSearch, body);
-            var keel = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            keelTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             started = Stopwatch.GetTimestamp();
             ReadIds(command);
-            var sql = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (i >= warmup)
-            {
-                keelTimes.Add(keel);
-                rawTimes.Add(sql);
-            }
+            rawTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+        var (warmupSteps, settled) = await JitWarmup.RunAsync(warmup, Both);
+        keelTimes.Clear();
+        rawTimes.Clear();
+        var jit = JitWarmup.Snapshot();
+        for (var i = 0; i < iterations; i++)
+        {
+            await Both();
+        }
+        var jitMethods = JitWarmup.Snapshot().Methods - jit.Methods;
         var keelStats = LatencySummary.Of(keelTimes);
         var rawStats = LatencySummary.Of(rawTimes);
         var samePage = keelIds.SequenceEqual(rawIds) ? $"yes ({keelIds.Count})" : $"NO ({keelIds.Count} vs {rawIds.Count})";
         return
         [
-            query.Name, matches, samePage,
+            query.Name, matches, samePage, $"{warmupSteps}{(settled ? "" : " (JIT busy)")}, JIT {jitMethods}",
             $"{Report.Ms(rawStats.P50)} / {Report.Ms(rawStats.P95)}",
             $"{Report.Ms(keelStats.P50)} / {Report.Ms(keelStats.P95)}",
             Report.Ratio(keelStats.P50 / rawStats.P50),

@@ -191,7 +191,7 @@ public sealed partial class KeelClient
         {
             var response = await _transport.GetAsync<ListProxiedArtifactsResponse>(
                 _transport.ArtifactListUri(ArtifactPath.Combine(proxyRoot, path)), ct).ConfigureAwait(false);
-            return WireDefaults.Files(response);
+            return response.Files;
         }
         catch (KeelApiException e) when (e.ErrorCode == ErrorCodes.ResourceDoesNotExist && path.Length > 0)
         {

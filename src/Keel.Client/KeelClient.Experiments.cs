@@ -30,7 +30,7 @@ public sealed partial class KeelClient
         ArgumentException.ThrowIfNullOrWhiteSpace(experimentId);
         var response = await _transport.GetAsync<GetExperimentResponse>(
             MlflowRoutes.ExperimentsGet, [new("experiment_id", experimentId)], ct).ConfigureAwait(false);
-        return WireDefaults.Fix(response.Experiment);
+        return response.Experiment;
     }
 
     /// <summary>Gets an experiment by name (<c>experiments/get-by-name</c>), including a deleted one.</summary>
@@ -42,7 +42,7 @@ public sealed partial class KeelClient
         {
             var response = await _transport.GetAsync<GetExperimentResponse>(
                 MlflowRoutes.ExperimentsGetByName, [new("experiment_name", name)], ct).ConfigureAwait(false);
-            return WireDefaults.Fix(response.Experiment);
+            return response.Experiment;
         }
         catch (KeelApiException e) when (e.ErrorCode == ErrorCodes.ResourceDoesNotExist)
         {
@@ -93,7 +93,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(request);
         var response = await _transport.PostAsync<SearchExperimentsRequest, SearchExperimentsResponse>(
             MlflowRoutes.ExperimentsSearch, request, ct).ConfigureAwait(false);
-        return WireDefaults.Fix(response);
+        return response;
     }
 
     /// <summary>Renames an experiment (<c>experiments/update</c>).</summary>

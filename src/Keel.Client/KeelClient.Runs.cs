@@ -15,7 +15,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(request);
         var withStart = request.StartTime is null ? request with { StartTime = Now() } : request;
         var response = await _transport.PostAsync<CreateRunRequest, RunResponse>(MlflowRoutes.RunsCreate, withStart, ct).ConfigureAwait(false);
-        return WireDefaults.Fix(response.Run);
+        return response.Run;
     }
 
     /// <summary>Gets a run with its metrics' latest values, params, tags and inputs (<c>runs/get</c>).</summary>
@@ -24,7 +24,7 @@ public sealed partial class KeelClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         var response = await _transport.GetAsync<RunResponse>(MlflowRoutes.RunsGet, [new("run_id", runId)], ct).ConfigureAwait(false);
-        return WireDefaults.Fix(response.Run);
+        return response.Run;
     }
 
     /// <summary>Updates a run's status, end time (ms since the Unix epoch) or name (<c>runs/update</c>).</summary>
@@ -58,7 +58,7 @@ public sealed partial class KeelClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = await _transport.PostAsync<SearchRunsRequest, SearchRunsResponse>(MlflowRoutes.RunsSearch, request, ct).ConfigureAwait(false);
-        return WireDefaults.Fix(response);
+        return response;
     }
 
     /// <summary>
@@ -168,7 +168,7 @@ public sealed partial class KeelClient
                 MlflowRoutes.MetricsGetHistory,
                 [new("run_id", runId), new("run_uuid", runId), new("metric_key", key), new("page_token", pageToken)],
                 ct).ConfigureAwait(false);
-            metrics.AddRange(WireDefaults.Metrics(page));
+            metrics.AddRange(page.Metrics);
             pageToken = page.NextPageToken;
         }
         while (!string.IsNullOrEmpty(pageToken));
@@ -194,7 +194,7 @@ public sealed partial class KeelClient
                 MlflowRoutes.ArtifactsList,
                 [new("run_id", runId), new("run_uuid", runId), new("path", path), new("page_token", pageToken)],
                 ct).ConfigureAwait(false);
-            files.AddRange(WireDefaults.Files(page));
+            files.AddRange(page.Files);
             pageToken = page.NextPageToken;
         }
         while (!string.IsNullOrEmpty(pageToken));

@@ -200,7 +200,8 @@ public sealed class KeelRun : IAsyncDisposable
     /// <summary>
     /// Flushes and ends the run, as <c>FAILED</c> after <see cref="MarkFailed"/> and <c>FINISHED</c> otherwise, unless
     /// <see cref="EndAsync"/> already ended it; then stops the background flush. Throws what <see cref="EndAsync"/> throws,
-    /// except after <see cref="MarkFailed"/>. Calling it again does nothing.
+    /// except after <see cref="MarkFailed"/>; either way the scope is closed afterwards (a run that could not be ended stays
+    /// <c>RUNNING</c> on the server). Calling it again does nothing.
     /// </summary>
     public async ValueTask DisposeAsync()
     {

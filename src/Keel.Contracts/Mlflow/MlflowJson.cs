@@ -31,7 +31,7 @@ public static class MlflowJson
                 && property.PropertyType.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
             {
                 // Protobuf JSON leaves out empty repeated fields; MLflow clients expect the same.
-                property.ShouldSerialize = static (_, value) => value is not ICollection { Count: 0 };
+                property.ShouldSerialize = static (_, value) => value is not (null or ICollection { Count: 0 });
             }
         }
     }

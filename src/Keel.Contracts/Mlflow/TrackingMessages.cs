@@ -114,8 +114,8 @@ public sealed record RunInputsDto
 public sealed record RunDto
 {
     public required RunInfoDto Info { get; init; }
-    public required RunDataDto Data { get; init; }
-    public required RunInputsDto Inputs { get; init; }
+    public RunDataDto Data { get => field ?? new(); init; }
+    public RunInputsDto Inputs { get => field ?? new(); init; }
 }
 
 public sealed record CreateRunRequest

@@ -73,15 +73,16 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.Contains("keel runs list --experiment-name quickstart", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data.Path, "datasets", "breast_cancer.csv")));
 
-        // What `keel server` over the same folder would serve: a fresh server process-side, the same store.
-        await using var server = await KeelTestServer.StartAsync(data.Path, TestContext.Current.CancellationToken);
-        var listed = await KeelCommandLine.RunAsync("runs", "list", "--experiment-name", "quickstart", "--tracking-uri", server.BaseAddress.ToString(), "-o", "json");
+        // The printed command as a user types it next: no tracking URI, so it reads the same data dir.
+        var listed = await KeelCommandLine.RunAsync(new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path }, "runs", "list", "--experiment-name", "quickstart", "-o", "json");
         Assert.True(listed.ExitCode == 0, listed.ToString());
         var runs = listed.Json["runs"]!.AsArray();
         Assert.True(runs.Count >= 4, listed.Stdout);
         Assert.All(runs, r => Assert.Equal("FINISHED", r!["info"]!["status"]!.GetValue<string>()));
 
         var bestRunId = runs.Select(r => r!["info"]!["run_id"]!.GetValue<string>()).First(id => result.Stdout.Contains($"keel runs show {id}", StringComparison.Ordinal));
+        // What `keel server` over the same folder serves: a fresh server, the same store.
+        await using var server = await KeelTestServer.StartAsync(data.Path, TestContext.Current.CancellationToken);
         var downloaded = Path.Combine(data.Path, "downloaded");
         var get = await KeelCommandLine.RunAsync("artifacts", "get", bestRunId, "model/model.zip", "--dest", downloaded, "--tracking-uri", server.BaseAddress.ToString());
         Assert.True(get.ExitCode == 0, get.ToString());
