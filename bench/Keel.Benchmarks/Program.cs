@@ -33,5 +33,13 @@ catch (UsageException e)
 }
 
 // The ratio decides PASS/FAIL in the output, never the exit code: noisy machines must not break scripts.
-await benchmark.RunAsync(options);
-return 0;
+try
+{
+    await benchmark.RunAsync(options);
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException)
+{
+    Console.Error.WriteLine($"error: the {benchmark.Name} benchmark could not run: {e.Message}");
+    return 1;
+}

@@ -19,7 +19,7 @@ internal static class Usage
         {
             text.AppendLine($"  {b.Name,-10} {b.Summary}");
         }
-        return text.AppendLine().AppendLine("Exit code: 0 after a run (PASS/FAIL is printed), 2 for bad arguments.").ToString();
+        return text.AppendLine().AppendLine("Exit code: 0 after a run (PASS/FAIL is printed), 1 if it could not run, 2 for bad arguments.").ToString();
     }
 
     public static string Of(IBenchmark benchmark)

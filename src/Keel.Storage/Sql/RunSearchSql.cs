@@ -49,10 +49,8 @@ internal static class RunSearchSql
         "status" => "r.status",
         "user_id" => "r.user_id",
         "artifact_uri" => "r.artifact_uri",
-        "lifecycle_stage" => "r.lifecycle_stage",
         "start_time" => "r.start_time",
         "end_time" => "r.end_time",
-        "experiment_id" => "r.experiment_id",
         _ => throw KeelException.InvalidParameter($"Invalid attribute key '{key}'."),
     };
 

@@ -37,9 +37,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }.ToString();
         var writer = new SqliteConnection(connectionString);
         await writer.OpenAsync(ct);
-        // WAL: readers never block the writer; synchronous=NORMAL keeps every committed transaction across a
-        // process kill (only an OS crash may lose the last commits), the durability MLflow users get too.
-        await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA case_sensitive_like=ON;", ct);
+        await ExecuteAsync(writer, SqliteSettings.WriterPragmas + " PRAGMA case_sensitive_like=ON;", ct);
         var database = new SqliteDatabase(connectionString, writer);
         await database.MigrateAsync(SqliteMigrations.All, ct);
         return database;

@@ -58,7 +58,8 @@ internal sealed partial class SqliteTrackingStore
             t, pk, 0L, 0L, 0L, 0L, 0.0))
         {
             insert.Prepare();
-            foreach (var metric in metrics)
+            // In key order each key's new points land next to each other in the clustered b-tree.
+            foreach (var metric in metrics.OrderBy(m => keyIds[m.Key]).ThenBy(m => m.Step).ThenBy(m => m.Timestamp))
             {
                 var isNan = double.IsNaN(metric.Value);
                 insert.Parameters[1].Value = keyIds[metric.Key];
