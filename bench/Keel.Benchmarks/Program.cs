@@ -1,7 +1,7 @@
 using Keel.Benchmarks;
 
 // Each benchmark measures its reference in the same run and prints the ratio; see docs/benchmarks.md.
-IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark()];
+IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

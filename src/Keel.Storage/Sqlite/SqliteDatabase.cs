@@ -39,8 +39,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         await writer.OpenAsync(ct);
         await ExecuteAsync(writer, SqliteSettings.WriterPragmas + " PRAGMA case_sensitive_like=ON;", ct);
         var database = new SqliteDatabase(connectionString, writer);
-        await database.MigrateAsync(SqliteMigrations.All, ct);
-        return database;
+        try
+        {
+            await database.MigrateAsync(SqliteMigrations.All, ct);
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)

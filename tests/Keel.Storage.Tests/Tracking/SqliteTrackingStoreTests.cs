@@ -41,6 +41,29 @@ public sealed class SqliteTrackingStoreTests : TrackingStoreContract
         Assert.NotNull(await stores.Tracking.GetExperimentAsync("0"));
     }
 
+    [Fact]
+    public async Task Open_DatabaseFromNewerKeel_IsRefusedAndLeftUntouched()
+    {
+        await using (var stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path, "sqlite:///" + Path.Combine(_directory.Path, "newer.db")), TimeProvider.System))
+        {
+            Assert.NotNull(await stores.Tracking.GetExperimentAsync("0"));
+        }
+        var path = Path.Combine(_directory.Path, "newer.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<Keel.Core.Common.KeelException>(
+            () => KeelStorage.OpenAsync(new StorageOptions(_directory.Path, "sqlite:///" + path), TimeProvider.System));
+
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+        Assert.Contains("upgrade Keel", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("mysql://user:secret@db/keel")]
     [InlineData("sqlite://")]
