@@ -28,7 +28,8 @@ public static class KeelServerHost
         app.MapTrackingEndpoints();
         app.MapArtifactEndpoints();
         app.MapHealthEndpoints();
-        app.MapFallback(MlflowErrors.EndpointNotFound);
+        // "{*path}", not the default pattern, so paths that look like file names get the JSON error too.
+        app.MapFallback("{*path}", MlflowErrors.EndpointNotFound);
         return app;
     }
 

@@ -10,4 +10,5 @@ public static class ErrorCodes
     public const string BadRequest = "BAD_REQUEST";
     public const string EndpointNotFound = "ENDPOINT_NOT_FOUND";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string NotImplemented = "NOT_IMPLEMENTED";
 }

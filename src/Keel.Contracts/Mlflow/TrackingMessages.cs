@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Keel.Contracts.Mlflow;
 
 // Wire shapes of MLflow's tracking service (mlflow/protos/service.proto), field names in snake_case
@@ -34,6 +36,7 @@ public sealed record SearchExperimentsRequest
     public string? PageToken { get; init; }
     public string? Filter { get; init; }
     public IReadOnlyList<string>? OrderBy { get; init; }
+    [JsonConverter(typeof(ProtoEnumConverter))]
     public string? ViewType { get; init; }
 }
 
@@ -133,6 +136,7 @@ public sealed record UpdateRunRequest
 {
     public string? RunId { get; init; }
     public string? RunUuid { get; init; }
+    [JsonConverter(typeof(ProtoEnumConverter))]
     public string? Status { get; init; }
     public long? EndTime { get; init; }
     public string? RunName { get; init; }
@@ -147,8 +151,10 @@ public sealed record RunIdRequest
 
 public sealed record SearchRunsRequest
 {
+    [JsonConverter(typeof(ProtoIdListConverter))]
     public IReadOnlyList<string>? ExperimentIds { get; init; }
     public string? Filter { get; init; }
+    [JsonConverter(typeof(ProtoEnumConverter))]
     public string? RunViewType { get; init; }
     public long? MaxResults { get; init; }
     public IReadOnlyList<string>? OrderBy { get; init; }

@@ -45,6 +45,11 @@ public static class ArtifactEndpoints
             group.MapGet(file, DownloadAsync);
             group.MapPut(file, UploadAsync);
             group.MapDelete(file, DeleteAsync);
+            foreach (var step in new[] { "create", "complete", "abort" })
+            {
+                group.MapPost($"mpu/{step}", MultipartNotSupported);
+                group.MapPost($"mpu/{step}/{{**path}}", MultipartNotSupported);
+            }
         }
         return app;
     }
@@ -91,6 +96,13 @@ public static class ArtifactEndpoints
         await artifacts.DeleteAsync(path, http.RequestAborted);
         return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
     }
+
+    // MLflow's client falls back to a single PUT only on this status and exactly this message's start.
+    private static IResult MultipartNotSupported() =>
+        Results.Json(
+            new ErrorResponse(ErrorCodes.NotImplemented, "Multipart upload is not supported for the current artifact repository"),
+            MlflowJson.Options.GetTypeInfo(typeof(ErrorResponse)),
+            statusCode: StatusCodes.Status501NotImplemented);
 
     private static FileInfoDto[] ToDtos(IReadOnlyList<ArtifactFile> files) =>
         [.. files.Select(f => new FileInfoDto { Path = f.Path, IsDir = f.IsDirectory, FileSize = f.Size })];

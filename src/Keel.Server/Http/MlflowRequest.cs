@@ -31,20 +31,14 @@ internal static class MlflowRequest
     private static JsonTypeInfo<T> ResolveInfo<T>(JsonTypeInfo<T> typeInfo) =>
         (JsonTypeInfo<T>)MlflowJson.Options.GetTypeInfo(typeInfo.Type);
 
+    // The serializer's own message names .NET types; the client needs the field and where the bad value sits.
     private static string DescribeJsonError(JsonException e)
     {
+        var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
         var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-        if (field is null)
-        {
-            return $"Malformed JSON in request body: {FirstLine(e.Message)}";
-        }
-        return $"Invalid value for parameter '{field}': {FirstLine(e.Message)}";
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        return field is null
+            ? $"Malformed JSON in request body{where}."
+            : $"Invalid value for parameter '{field}': wrong type or malformed value{where}.";
     }
 
     public static string? Query(HttpContext context, string name) =>
