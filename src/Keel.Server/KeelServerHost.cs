@@ -2,6 +2,7 @@ using Keel.Core.Tracking;
 using Keel.Server.Artifacts;
 using Keel.Server.Errors;
 using Keel.Server.Health;
+using Keel.Server.Registry;
 using Keel.Server.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,11 +22,13 @@ public static class KeelServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         addStorage(builder.Services);
         builder.Services.AddKeelTracking();
+        builder.Services.AddKeelRegistry();
         builder.Services.AddKeelArtifacts();
 
         var app = builder.Build();
         app.UseMlflowErrors();
         app.MapTrackingEndpoints();
+        app.MapRegistryEndpoints();
         app.MapArtifactEndpoints();
         app.MapHealthEndpoints();
         // "{*path}", not the default pattern, so paths that look like file names get the JSON error too.

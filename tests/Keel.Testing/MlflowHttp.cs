@@ -26,6 +26,26 @@ public static class MlflowHttp
         return (response.StatusCode, await ReadAsync(response));
     }
 
+    /// <summary>Sends a JSON body with any method (PATCH, DELETE): MLflow's registry takes bodies on both.</summary>
+    public static async Task<(HttpStatusCode Status, JsonNode Body)> SendJsonAsync(this HttpClient client, HttpMethod method, string route, object body)
+    {
+        using var request = new HttpRequestMessage(method, Api + route)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    /// <summary>Sends a JSON body with any method and insists on 200, returning the body.</summary>
+    public static async Task<JsonNode> SendOkAsync(this HttpClient client, HttpMethod method, string route, object body)
+    {
+        var (status, json) = await client.SendJsonAsync(method, route, body);
+        return status == HttpStatusCode.OK
+            ? json
+            : throw new InvalidOperationException($"{method} {route} returned {(int)status}: {json.ToJsonString()}");
+    }
+
     /// <summary>POSTs and insists on 200, returning the body.</summary>
     public static async Task<JsonNode> OkAsync(this HttpClient client, string route, object body)
     {
@@ -48,6 +68,13 @@ public static class MlflowHttp
 
     public static async Task<string> CreateRunAsync(this HttpClient client, string experimentId, string? runName = null) =>
         (string)(await client.OkAsync("runs/create", new { experiment_id = experimentId, run_name = runName, start_time = 1_700_000_000_000L }))["run"]!["info"]!["run_id"]!;
+
+    public static async Task<JsonNode> CreateRegisteredModelAsync(this HttpClient client, string name) =>
+        (await client.OkAsync("registered-models/create", new { name }))["registered_model"]!;
+
+    /// <summary>Registers a version of <paramref name="name"/> from <c>runs:/&lt;runId&gt;/model</c>; returns the model_version.</summary>
+    public static async Task<JsonNode> CreateModelVersionAsync(this HttpClient client, string name, string runId) =>
+        (await client.OkAsync("model-versions/create", new { name, source = $"runs:/{runId}/model", run_id = runId }))["model_version"]!;
 
     private static async Task<JsonNode> ReadAsync(HttpResponseMessage response)
     {

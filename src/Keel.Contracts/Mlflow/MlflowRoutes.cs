@@ -35,4 +35,25 @@ public static class MlflowRoutes
 
     /// <summary>Artifact proxy: GET/PUT/DELETE <c>artifacts/{path}</c>, GET <c>artifacts?path=</c> lists.</summary>
     public const string ProxiedArtifacts = "artifacts";
+
+    public const string RegisteredModelsCreate = "registered-models/create";
+    public const string RegisteredModelsGet = "registered-models/get";
+    public const string RegisteredModelsRename = "registered-models/rename";
+    public const string RegisteredModelsUpdate = "registered-models/update";
+    public const string RegisteredModelsDelete = "registered-models/delete";
+    public const string RegisteredModelsSearch = "registered-models/search";
+    public const string RegisteredModelsGetLatestVersions = "registered-models/get-latest-versions";
+    public const string RegisteredModelsSetTag = "registered-models/set-tag";
+    public const string RegisteredModelsDeleteTag = "registered-models/delete-tag";
+    public const string RegisteredModelsAlias = "registered-models/alias";
+
+    public const string ModelVersionsCreate = "model-versions/create";
+    public const string ModelVersionsGet = "model-versions/get";
+    public const string ModelVersionsUpdate = "model-versions/update";
+    public const string ModelVersionsDelete = "model-versions/delete";
+    public const string ModelVersionsSearch = "model-versions/search";
+    public const string ModelVersionsGetDownloadUri = "model-versions/get-download-uri";
+    public const string ModelVersionsTransitionStage = "model-versions/transition-stage";
+    public const string ModelVersionsSetTag = "model-versions/set-tag";
+    public const string ModelVersionsDeleteTag = "model-versions/delete-tag";
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Keel.Contracts.Mlflow;
 using Keel.Core.Common;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Keel.Server.Http;
 
@@ -26,6 +27,16 @@ internal static class MlflowRequest
             throw KeelException.InvalidParameter(DescribeJsonError(e));
         }
     }
+
+    /// <summary>
+    /// For DELETE: MLflow's clients send a JSON body, but a request without any body (fields in the query
+    /// string instead) reads as an empty message rather than malformed JSON.
+    /// </summary>
+    public static Task<T> ReadOptionalBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : new() =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+            ? Task.FromResult(new T())
+            : ReadBodyAsync(context, typeInfo);
 
     // The options in MlflowJson carry the empty-list modifier; the context's own info does not.
     private static JsonTypeInfo<T> ResolveInfo<T>(JsonTypeInfo<T> typeInfo) =>

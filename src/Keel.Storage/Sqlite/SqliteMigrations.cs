@@ -97,5 +97,51 @@ internal static class SqliteMigrations
                 PRIMARY KEY (run_pk, dataset_pk, key)
             ) WITHOUT ROWID;
             """),
+        new(2, "registry", """
+            -- Versions hang off model_pk, so a rename touches one row; next_version keeps numbers from being reused.
+            CREATE TABLE registered_models (
+                model_pk INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                creation_timestamp INTEGER NOT NULL,
+                last_updated_timestamp INTEGER NOT NULL,
+                description TEXT NOT NULL,
+                next_version INTEGER NOT NULL
+            );
+            CREATE TABLE registered_model_tags (
+                model_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE model_versions (
+                model_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                creation_timestamp INTEGER NOT NULL,
+                last_updated_timestamp INTEGER NOT NULL,
+                user_id TEXT NOT NULL,
+                current_stage TEXT NOT NULL,
+                description TEXT NOT NULL,
+                source TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                status_message TEXT NOT NULL,
+                run_link TEXT NOT NULL,
+                PRIMARY KEY (model_pk, version)
+            ) WITHOUT ROWID;
+            CREATE INDEX model_versions_by_run ON model_versions (run_id);
+            CREATE TABLE model_version_tags (
+                model_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, version, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE registered_model_aliases (
+                model_pk INTEGER NOT NULL,
+                alias TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (model_pk, alias)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

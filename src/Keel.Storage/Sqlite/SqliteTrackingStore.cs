@@ -27,6 +27,9 @@ internal sealed partial class SqliteTrackingStore(SqliteDatabase database) : ITr
             VALUES (0, 'Default', $p0, 'active', $p1, $p1);
             """, ct, TrackingService.DefaultArtifactRoot + "0", now), ct);
 
+    /// <summary>The registry on the same file and writer, so both stores share one connection owner.</summary>
+    public SqliteRegistryStore CreateRegistryStore() => new(database);
+
     private static long? ParseId(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 

@@ -41,6 +41,27 @@ public static class SearchFilterParser
     public static IReadOnlyList<OrderByTerm> ParseExperimentOrderBy(IReadOnlyList<string>? orderBy) =>
         SearchOrderByGrammar.Parse(orderBy, SearchKeyRules.Experiments);
 
+    /// <summary>Parses a registered-models/search filter: <c>name</c> (=, !=, LIKE, ILIKE) and <c>tags.&lt;key&gt;</c>.</summary>
+    /// <returns>Null for a null, empty or blank filter.</returns>
+    public static FilterNode? ParseRegisteredModelFilter(string? filter) => Parse(filter, SearchKeyRules.RegisteredModels);
+
+    /// <summary>
+    /// Parses a model-versions/search filter: <c>name</c>, <c>run_id</c> (=, !=, LIKE, ILIKE, IN),
+    /// <c>source_path</c> or <c>source</c>, <c>version_number</c> and <c>tags.&lt;key&gt;</c>.
+    /// </summary>
+    /// <returns>Null for a null, empty or blank filter.</returns>
+    public static FilterNode? ParseModelVersionFilter(string? filter) => Parse(filter, SearchKeyRules.ModelVersions);
+
+    /// <summary>Parses registered-models/search order_by over name, creation_timestamp and last_updated_timestamp (alias timestamp).</summary>
+    /// <returns>The terms in the given order; empty for null or no clauses.</returns>
+    public static IReadOnlyList<OrderByTerm> ParseRegisteredModelOrderBy(IReadOnlyList<string>? orderBy) =>
+        SearchOrderByGrammar.Parse(orderBy, SearchKeyRules.RegisteredModels);
+
+    /// <summary>Parses model-versions/search order_by over name, version_number and the timestamps.</summary>
+    /// <returns>The terms in the given order; empty for null or no clauses.</returns>
+    public static IReadOnlyList<OrderByTerm> ParseModelVersionOrderBy(IReadOnlyList<string>? orderBy) =>
+        SearchOrderByGrammar.Parse(orderBy, SearchKeyRules.ModelVersions);
+
     private static FilterNode? Parse(string? filter, SearchKeyRules rules) =>
         string.IsNullOrWhiteSpace(filter) ? null : SearchFilterGrammar.Parse(filter, rules);
 }

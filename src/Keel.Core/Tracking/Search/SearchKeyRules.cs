@@ -103,6 +103,59 @@ internal sealed class SearchKeyRules
         },
         orderByEntities: [EntityKind.Attribute]);
 
+    /// <summary>registered-models/search, after MLflow's SearchModelUtils: name and tags; order by name and timestamps.</summary>
+    public static readonly SearchKeyRules RegisteredModels = new(
+        entities: new Dictionary<string, EntityKind>(StringComparer.Ordinal)
+        {
+            ["attribute"] = EntityKind.Attribute,
+            ["attributes"] = EntityKind.Attribute,
+            ["tag"] = EntityKind.Tag,
+            ["tags"] = EntityKind.Tag,
+        },
+        filterAttributes: new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
+        {
+            ["name"] = Attribute("name", SearchValueKind.String, StringComparators),
+        },
+        orderByAttributes: new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = "name",
+            ["timestamp"] = "last_updated_timestamp",
+            ["last_updated_timestamp"] = "last_updated_timestamp",
+            ["creation_timestamp"] = "creation_timestamp",
+        },
+        orderByEntities: [EntityKind.Attribute]);
+
+    /// <summary>
+    /// model-versions/search, after MLflow's SearchModelVersionUtils: name, run_id (also IN), source_path
+    /// (alias source), version_number and tags.
+    /// </summary>
+    public static readonly SearchKeyRules ModelVersions = new(
+        entities: new Dictionary<string, EntityKind>(StringComparer.Ordinal)
+        {
+            ["attribute"] = EntityKind.Attribute,
+            ["attributes"] = EntityKind.Attribute,
+            ["tag"] = EntityKind.Tag,
+            ["tags"] = EntityKind.Tag,
+        },
+        filterAttributes: new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
+        {
+            ["name"] = Attribute("name", SearchValueKind.String, StringComparators),
+            // As MLflow: string attributes take = != LIKE ILIKE, and only run_id also takes IN (no NOT IN).
+            ["run_id"] = Attribute("run_id", SearchValueKind.String, [.. StringComparators, Comparator.In]),
+            ["source_path"] = Attribute("source", SearchValueKind.String, StringComparators),
+            ["source"] = Attribute("source", SearchValueKind.String, StringComparators),
+            ["version_number"] = Attribute("version_number", SearchValueKind.Number, NumericComparators),
+        },
+        orderByAttributes: new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = "name",
+            ["version_number"] = "version_number",
+            ["timestamp"] = "last_updated_timestamp",
+            ["last_updated_timestamp"] = "last_updated_timestamp",
+            ["creation_timestamp"] = "creation_timestamp",
+        },
+        orderByEntities: [EntityKind.Attribute]);
+
     private static readonly FrozenDictionary<string, SearchKeyRule> DatasetKeys = new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
     {
         ["name"] = new(EntityKind.Dataset, "name", SearchValueKind.String, ListComparators),
