@@ -76,18 +76,21 @@ internal sealed class SearchKeyRules
         },
         orderByEntities: [EntityKind.Metric, EntityKind.Param, EntityKind.Tag, EntityKind.Attribute]);
 
+    // Experiment and registry searches know only attributes and tags, under MLflow's singular and plural names.
+    private static readonly Dictionary<string, EntityKind> AttributeAndTagEntities = new(StringComparer.Ordinal)
+    {
+        ["attribute"] = EntityKind.Attribute,
+        ["attributes"] = EntityKind.Attribute,
+        ["tag"] = EntityKind.Tag,
+        ["tags"] = EntityKind.Tag,
+    };
+
     /// <summary>
     /// experiments/search. MLflow's code takes <c>attribute</c>, <c>tag</c>, <c>tags</c>; its documentation
     /// writes <c>attributes.name</c>, so that spelling is accepted too.
     /// </summary>
     public static readonly SearchKeyRules Experiments = new(
-        entities: new Dictionary<string, EntityKind>(StringComparer.Ordinal)
-        {
-            ["attribute"] = EntityKind.Attribute,
-            ["attributes"] = EntityKind.Attribute,
-            ["tag"] = EntityKind.Tag,
-            ["tags"] = EntityKind.Tag,
-        },
+        entities: AttributeAndTagEntities,
         filterAttributes: new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
         {
             ["name"] = Attribute("name", SearchValueKind.String, StringComparators),
@@ -105,13 +108,7 @@ internal sealed class SearchKeyRules
 
     /// <summary>registered-models/search, after MLflow's SearchModelUtils: name and tags; order by name and timestamps.</summary>
     public static readonly SearchKeyRules RegisteredModels = new(
-        entities: new Dictionary<string, EntityKind>(StringComparer.Ordinal)
-        {
-            ["attribute"] = EntityKind.Attribute,
-            ["attributes"] = EntityKind.Attribute,
-            ["tag"] = EntityKind.Tag,
-            ["tags"] = EntityKind.Tag,
-        },
+        entities: AttributeAndTagEntities,
         filterAttributes: new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
         {
             ["name"] = Attribute("name", SearchValueKind.String, StringComparators),
@@ -130,13 +127,7 @@ internal sealed class SearchKeyRules
     /// (alias source), version_number and tags.
     /// </summary>
     public static readonly SearchKeyRules ModelVersions = new(
-        entities: new Dictionary<string, EntityKind>(StringComparer.Ordinal)
-        {
-            ["attribute"] = EntityKind.Attribute,
-            ["attributes"] = EntityKind.Attribute,
-            ["tag"] = EntityKind.Tag,
-            ["tags"] = EntityKind.Tag,
-        },
+        entities: AttributeAndTagEntities,
         filterAttributes: new Dictionary<string, SearchKeyRule>(StringComparer.Ordinal)
         {
             ["name"] = Attribute("name", SearchValueKind.String, StringComparators),
