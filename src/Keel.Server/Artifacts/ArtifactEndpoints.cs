@@ -15,8 +15,6 @@ namespace Keel.Server.Artifacts;
 /// </summary>
 public static class ArtifactEndpoints
 {
-    private static readonly EmptyResponse Empty = new();
-
     /// <summary>Registers <see cref="ArtifactService"/>; an <see cref="IArtifactStore"/> must be registered too.</summary>
     public static IServiceCollection AddKeelArtifacts(this IServiceCollection services) =>
         services.AddSingleton<ArtifactService>();
@@ -87,14 +85,14 @@ public static class ArtifactEndpoints
             limit.MaxRequestBodySize = null;
         }
         await artifacts.PutAsync(path, http.Request.Body, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, ArtifactService artifacts)
     {
         var path = ArtifactRequestTarget.GetPath(http, allowRoot: false);
         await artifacts.DeleteAsync(path, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     // MLflow's client falls back to a single PUT only on this status and exactly this message's start.

@@ -72,6 +72,11 @@ internal static class MlflowRequest
             ? values.Where(v => v is not null).Select(v => v!).ToArray()
             : [];
 
+    private static readonly EmptyResponse Empty = new();
+
+    /// <summary>MLflow's answer to a write that returns nothing: <c>{}</c>.</summary>
+    public static IResult OkEmpty() => Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+
     public static IResult Ok<T>(T value, JsonTypeInfo<T> typeInfo) =>
         Results.Json(value, ResolveInfo(typeInfo));
 }

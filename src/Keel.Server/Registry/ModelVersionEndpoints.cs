@@ -11,8 +11,6 @@ namespace Keel.Server.Registry;
 /// <summary>MLflow's model-versions API.</summary>
 internal static class ModelVersionEndpoints
 {
-    private static readonly EmptyResponse Empty = new();
-
     public static RouteGroupBuilder MapModelVersionEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost(MlflowRoutes.ModelVersionsCreate, CreateAsync);
@@ -52,7 +50,7 @@ internal static class ModelVersionEndpoints
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.ModelVersionKeyRequest);
         await registry.DeleteModelVersionAsync(request.Name ?? Query(http, "name"), request.Version ?? Query(http, "version"), http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, RegistryService registry)
@@ -83,7 +81,7 @@ internal static class ModelVersionEndpoints
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.RegistryTagRequest);
         await registry.SetModelVersionTagAsync(request.Name, request.Version, request.Key, request.Value, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteTagAsync(HttpContext http, RegistryService registry)
@@ -91,6 +89,6 @@ internal static class ModelVersionEndpoints
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.RegistryTagRequest);
         await registry.DeleteModelVersionTagAsync(
             request.Name ?? Query(http, "name"), request.Version ?? Query(http, "version"), request.Key ?? Query(http, "key"), http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 }

@@ -11,8 +11,6 @@ namespace Keel.Server.Registry;
 /// <summary>MLflow's registered-models API, aliases included.</summary>
 internal static class RegisteredModelEndpoints
 {
-    private static readonly EmptyResponse Empty = new();
-
     public static RouteGroupBuilder MapRegisteredModelEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost(MlflowRoutes.RegisteredModelsCreate, CreateAsync);
@@ -62,7 +60,7 @@ internal static class RegisteredModelEndpoints
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.RegisteredModelNameRequest);
         await registry.DeleteRegisteredModelAsync(request.Name ?? Query(http, "name"), http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, RegistryService registry)
@@ -95,28 +93,28 @@ internal static class RegisteredModelEndpoints
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.RegistryTagRequest);
         await registry.SetRegisteredModelTagAsync(request.Name, request.Key, request.Value, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteTagAsync(HttpContext http, RegistryService registry)
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.RegistryTagRequest);
         await registry.DeleteRegisteredModelTagAsync(request.Name ?? Query(http, "name"), request.Key ?? Query(http, "key"), http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> SetAliasAsync(HttpContext http, RegistryService registry)
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.SetAliasRequest);
         await registry.SetAliasAsync(request.Name, request.Alias, request.Version, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteAliasAsync(HttpContext http, RegistryService registry)
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.SetAliasRequest);
         await registry.DeleteAliasAsync(request.Name ?? Query(http, "name"), request.Alias ?? Query(http, "alias"), http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> GetByAliasAsync(HttpContext http, RegistryService registry)

@@ -11,8 +11,6 @@ namespace Keel.Server.Tracking;
 /// <summary>MLflow's experiments API.</summary>
 internal static class ExperimentEndpoints
 {
-    private static readonly EmptyResponse Empty = new();
-
     public static RouteGroupBuilder MapExperimentEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost(MlflowRoutes.ExperimentsCreate, CreateAsync);
@@ -74,27 +72,27 @@ internal static class ExperimentEndpoints
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.UpdateExperimentRequest);
         await tracking.RenameExperimentAsync(request.ExperimentId, request.NewName, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, TrackingService tracking)
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.ExperimentIdRequest);
         await tracking.DeleteExperimentAsync(request.ExperimentId, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext http, TrackingService tracking)
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.ExperimentIdRequest);
         await tracking.RestoreExperimentAsync(request.ExperimentId, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 
     private static async Task<IResult> SetTagAsync(HttpContext http, TrackingService tracking)
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.SetExperimentTagRequest);
         await tracking.SetExperimentTagAsync(request.ExperimentId, request.Key, request.Value, http.RequestAborted);
-        return Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
+        return OkEmpty();
     }
 }

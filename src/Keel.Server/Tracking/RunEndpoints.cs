@@ -10,8 +10,6 @@ namespace Keel.Server.Tracking;
 /// <summary>MLflow's runs and metrics API.</summary>
 internal static class RunEndpoints
 {
-    private static readonly EmptyResponse Empty = new();
-
     public static RouteGroupBuilder MapRunEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost(MlflowRoutes.RunsCreate, CreateAsync);
@@ -29,8 +27,6 @@ internal static class RunEndpoints
         group.MapGet(MlflowRoutes.MetricsGetHistory, GetMetricHistoryAsync);
         return group;
     }
-
-    private static IResult EmptyOk() => Ok(Empty, MlflowJsonContext.Default.EmptyResponse);
 
     private static async Task<IResult> CreateAsync(HttpContext http, TrackingService tracking)
     {
@@ -56,14 +52,14 @@ internal static class RunEndpoints
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.RunIdRequest);
         await tracking.DeleteRunAsync(r.RunId, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.RunIdRequest);
         await tracking.RestoreRunAsync(r.RunId, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, TrackingService tracking)
@@ -81,42 +77,42 @@ internal static class RunEndpoints
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.LogMetricRequest);
         await tracking.LogMetricAsync(r.RunId ?? r.RunUuid, r.Key, r.Value, r.Timestamp, r.Step, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> LogParamAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.LogParamRequest);
         await tracking.LogParamAsync(r.RunId ?? r.RunUuid, r.Key, r.Value, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> LogBatchAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.LogBatchRequest);
         await tracking.LogBatchAsync(r.RunId, r.Metrics.ToMetrics(), r.Params.ToParams(), r.Tags.ToTags("tags"), http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> SetTagAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.SetTagRequest);
         await tracking.SetTagAsync(r.RunId ?? r.RunUuid, r.Key, r.Value, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> DeleteTagAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.DeleteTagRequest);
         await tracking.DeleteTagAsync(r.RunId, r.Key, http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> LogInputsAsync(HttpContext http, TrackingService tracking)
     {
         var r = await ReadBodyAsync(http, MlflowJsonContext.Default.LogInputsRequest);
         await tracking.LogInputsAsync(r.RunId, r.Datasets.ToInputs(), http.RequestAborted);
-        return EmptyOk();
+        return OkEmpty();
     }
 
     private static async Task<IResult> GetMetricHistoryAsync(HttpContext http, TrackingService tracking)

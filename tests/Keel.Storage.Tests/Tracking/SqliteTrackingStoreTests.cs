@@ -6,36 +6,22 @@ namespace Keel.Storage.Tests.Tracking;
 /// <summary>The tracking store contract on a real SQLite file in a temporary folder.</summary>
 public sealed class SqliteTrackingStoreTests : TrackingStoreContract
 {
-    private readonly TempDirectory _directory = new("keel-sqlite");
-    private KeelStores? _stores;
+    private readonly SqliteStoresHarness _backend = new("keel-sqlite");
 
-    protected override async Task<ITrackingStore> OpenFreshAsync()
-    {
-        _stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path), TimeProvider.System);
-        return _stores.Tracking;
-    }
+    private string DataDirectory => _backend.DataDirectory;
 
-    protected override async Task<ITrackingStore> ReopenAsync()
-    {
-        await _stores!.DisposeAsync();
-        return await OpenFreshAsync();
-    }
+    protected override async Task<ITrackingStore> OpenFreshAsync() => (await _backend.OpenAsync()).Tracking;
 
-    public override async ValueTask DisposeAsync()
-    {
-        if (_stores is not null)
-        {
-            await _stores.DisposeAsync();
-        }
-        _directory.Dispose();
-    }
+    protected override async Task<ITrackingStore> ReopenAsync() => (await _backend.ReopenAsync()).Tracking;
+
+    public override ValueTask DisposeAsync() => _backend.DisposeAsync();
 
     [Fact]
     public async Task Open_SqliteUri_UsesThatFile()
     {
-        var path = Path.Combine(_directory.Path, "other", "custom.db");
+        var path = Path.Combine(DataDirectory, "other", "custom.db");
 
-        await using var stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path, $"sqlite:///{path}"), TimeProvider.System);
+        await using var stores = await KeelStorage.OpenAsync(new StorageOptions(DataDirectory, $"sqlite:///{path}"), TimeProvider.System);
 
         Assert.True(File.Exists(path));
         Assert.NotNull(await stores.Tracking.GetExperimentAsync("0"));
@@ -44,11 +30,11 @@ public sealed class SqliteTrackingStoreTests : TrackingStoreContract
     [Fact]
     public async Task Open_DatabaseFromNewerKeel_IsRefusedAndLeftUntouched()
     {
-        await using (var stores = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path, "sqlite:///" + Path.Combine(_directory.Path, "newer.db")), TimeProvider.System))
+        await using (var stores = await KeelStorage.OpenAsync(new StorageOptions(DataDirectory, "sqlite:///" + Path.Combine(DataDirectory, "newer.db")), TimeProvider.System))
         {
             Assert.NotNull(await stores.Tracking.GetExperimentAsync("0"));
         }
-        var path = Path.Combine(_directory.Path, "newer.db");
+        var path = Path.Combine(DataDirectory, "newer.db");
         await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await connection.OpenAsync();
@@ -58,7 +44,7 @@ public sealed class SqliteTrackingStoreTests : TrackingStoreContract
         }
 
         var error = await Assert.ThrowsAsync<Keel.Core.Common.KeelException>(
-            () => KeelStorage.OpenAsync(new StorageOptions(_directory.Path, "sqlite:///" + path), TimeProvider.System));
+            () => KeelStorage.OpenAsync(new StorageOptions(DataDirectory, "sqlite:///" + path), TimeProvider.System));
 
         Assert.Contains("999", error.Message, StringComparison.Ordinal);
         Assert.Contains("upgrade Keel", error.Message, StringComparison.Ordinal);
@@ -70,7 +56,7 @@ public sealed class SqliteTrackingStoreTests : TrackingStoreContract
     public async Task Open_UnsupportedBackendUri_ThrowsWithoutLeakingSecrets(string uri)
     {
         var error = await Assert.ThrowsAsync<Keel.Core.Common.KeelException>(
-            () => KeelStorage.OpenAsync(new StorageOptions(_directory.Path, uri), TimeProvider.System));
+            () => KeelStorage.OpenAsync(new StorageOptions(DataDirectory, uri), TimeProvider.System));
 
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
         Assert.Contains("sqlite", error.Message, StringComparison.Ordinal);
