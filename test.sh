@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Keel test project and ends with one line: "N passed, M failed[, K skipped]".
-# Installs nothing yet beyond the .NET SDK's own restore; later services (PostgreSQL, S3) start here too.
+# Installs what the tests need when missing (Debian's python3-onnx for onnx.checker); later services
+# (PostgreSQL, S3) start here too.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,24 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# The ONNX tests check every model they write with onnx.checker from Debian's python3-onnx; install it when
+# missing. Debian's interpreter comes first: a pyenv or virtualenv python3 on PATH does not see apt packages.
+debian_python() { if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else echo python3; fi; }
+python=$(debian_python)
+if ! "$python" -c 'import onnx' >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing Debian's python3-onnx: $sudo apt-get install -y python3-onnx"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $sudo apt-get install -y python3-onnx >/dev/null 2>&1; then
+    echo "install failed; running $sudo apt-get update and retrying"
+    $sudo apt-get update >/dev/null && $sudo apt-get install -y python3-onnx >/dev/null
+  fi
+  python=$(debian_python)
+  "$python" -c 'import onnx' >/dev/null 2>&1 || echo "warning: $python still cannot import onnx; the ONNX tests will fail" >&2
+fi
+export KEEL_PYTHON="$python"
 
 dotnet build Keel.slnx -c Release -nologo -v q 2>&1 | tee "$log" | grep -E "error|Warn|warn" | grep -v "0 Warn" || true
 if ! grep -q "Build succeeded" "$log"; then

@@ -18,6 +18,7 @@ internal static class KeelCli
         root.Subcommands.Add(ExperimentsCommands.Create(host));
         root.Subcommands.Add(RunsCommands.Create(host));
         root.Subcommands.Add(ArtifactsCommands.Create(host));
+        root.Subcommands.Add(ModelsCommands.Create(host));
         root.Subcommands.Add(QuickstartCommand.Create(host));
         return root;
     }

@@ -63,6 +63,9 @@ public sealed class KeelRun : IAsyncDisposable
         _loop = Task.Run(FlushLoopAsync);
     }
 
+    /// <summary>The client the run logs through (for registry calls and helpers built on the SDK).</summary>
+    public KeelClient Client => _client;
+
     /// <summary>The run's id.</summary>
     public string RunId { get; }
 

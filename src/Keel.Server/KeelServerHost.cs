@@ -2,6 +2,7 @@ using Keel.Core.Tracking;
 using Keel.Server.Artifacts;
 using Keel.Server.Errors;
 using Keel.Server.Health;
+using Keel.Server.KeelApi;
 using Keel.Server.Registry;
 using Keel.Server.Tracking;
 using Microsoft.AspNetCore.Builder;
@@ -24,12 +25,14 @@ public static class KeelServerHost
         builder.Services.AddKeelTracking();
         builder.Services.AddKeelRegistry();
         builder.Services.AddKeelArtifacts();
+        builder.Services.AddKeelApi();
 
         var app = builder.Build();
         app.UseMlflowErrors();
         app.MapTrackingEndpoints();
         app.MapRegistryEndpoints();
         app.MapArtifactEndpoints();
+        app.MapKeelApiEndpoints();
         app.MapHealthEndpoints();
         // "{*path}", not the default pattern, so paths that look like file names get the JSON error too.
         app.MapFallback("{*path}", MlflowErrors.EndpointNotFound);
