@@ -42,6 +42,22 @@ public sealed partial class KeelClient
     }
 
     /// <summary>
+    /// Uploads the contents of <paramref name="localDirectory"/>, recursively, to an artifact location in Keel's store
+    /// (an <c>mlflow-artifacts:/</c> URI such as <see cref="ResolvedModelUri.ArtifactUri"/>), replacing files of the
+    /// same path: how <c>keel models export-onnx</c> adds a flavor to a registered package.
+    /// </summary>
+    /// <param name="artifactUri">The <c>mlflow-artifacts:/</c> location to write under.</param>
+    /// <param name="localDirectory">The directory whose files to upload.</param>
+    /// <param name="progress">Receives the bytes sent so far in this call, across all files.</param>
+    /// <param name="ct">Cancels the upload; files already sent stay.</param>
+    public Task UploadToArtifactUriAsync(string artifactUri, string localDirectory, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(artifactUri);
+        ArgumentException.ThrowIfNullOrEmpty(localDirectory);
+        return UploadDirectoryAsync(ArtifactPath.ProxyRoot(artifactUri), localDirectory, "", new ByteCounter(progress), ct);
+    }
+
+    /// <summary>
     /// Resolves <paramref name="modelUri"/> (see <see cref="ResolveModelUriAsync"/>) and downloads every file under
     /// the location it names into <paramref name="destinationDirectory"/>, keeping paths relative to that location:
     /// a version whose source is <c>runs:/&lt;run&gt;/model</c> puts <c>model/MLmodel</c> at

@@ -91,7 +91,7 @@ public sealed partial class KeelClient
     }
 
     /// <summary>Deletes a tag of a registered model (<c>registered-models/delete-tag</c>).</summary>
-    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when the model has no such tag.</exception>
+    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when there is no such model; a missing tag is not an error (as in MLflow).</exception>
     public Task DeleteRegisteredModelTagAsync(string name, string key, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -127,7 +127,7 @@ public sealed partial class KeelClient
     }
 
     /// <summary>Removes an alias (<c>DELETE registered-models/alias</c>); the version it named stays.</summary>
-    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when the model has no such alias.</exception>
+    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when there is no such model; a missing alias is not an error (as in MLflow).</exception>
     public Task DeleteRegisteredModelAliasAsync(string name, string alias, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -137,7 +137,7 @@ public sealed partial class KeelClient
     }
 
     /// <summary>The version an alias points at (<c>GET registered-models/alias</c>).</summary>
-    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when the model or the alias does not exist.</exception>
+    /// <exception cref="KeelApiException"><c>INVALID_PARAMETER_VALUE</c> when the model has no such alias (also for an unknown model, as MLflow answers).</exception>
     public async Task<ModelVersionDto> GetModelVersionByAliasAsync(string name, string alias, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -241,7 +241,7 @@ public sealed partial class KeelClient
     }
 
     /// <summary>Deletes a tag of a model version (<c>model-versions/delete-tag</c>).</summary>
-    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when the version has no such tag.</exception>
+    /// <exception cref="KeelApiException"><c>RESOURCE_DOES_NOT_EXIST</c> when there is no such model or version; a missing tag is not an error (as in MLflow).</exception>
     public Task DeleteModelVersionTagAsync(string name, long version, string key, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

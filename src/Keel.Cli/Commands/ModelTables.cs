@@ -45,7 +45,7 @@ internal static class ModelTables
         summary.AddRow("Last updated", Format.Timestamp(model.LastUpdatedTimestamp, output.Time));
         output.Write(summary);
 
-        Section(output, "Aliases", model.Aliases.Count, () =>
+        output.Section("Aliases", model.Aliases.Count, () =>
         {
             var table = new Table().AddColumns("Alias", "Version");
             foreach (var alias in model.Aliases.OrderBy(a => a.Alias, StringComparer.Ordinal))
@@ -55,7 +55,7 @@ internal static class ModelTables
 
             return table;
         });
-        Section(output, "Latest versions", model.LatestVersions.Count, () =>
+        output.Section("Latest versions", model.LatestVersions.Count, () =>
         {
             var table = new Table().AddColumns("Stage", "Version", "Status", "Run ID", "Created");
             foreach (var version in model.LatestVersions.OrderBy(v => StageOrder(v.CurrentStage)))
@@ -70,7 +70,7 @@ internal static class ModelTables
 
             return table;
         });
-        Section(output, "Tags", model.Tags.Count, () =>
+        output.Section("Tags", model.Tags.Count, () =>
         {
             var table = new Table().AddColumns("Key", "Value");
             foreach (var tag in model.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
@@ -128,17 +128,4 @@ internal static class ModelTables
         "None" => 2,
         _ => 3,
     };
-
-    private static void Section(CliOutput output, string title, int count, Func<Table> build)
-    {
-        output.Line();
-        if (count == 0)
-        {
-            output.MarkupLine($"[bold]{title}[/]: none");
-            return;
-        }
-
-        output.MarkupLine($"[bold]{title}[/]");
-        output.Write(build());
-    }
 }

@@ -7,7 +7,7 @@ using Keel.Contracts.Mlflow;
 namespace Keel.Cli.Commands;
 
 /// <summary>
-/// <c>keel models list|show|versions|register|rename|delete|alias|stage|download|lineage</c>: the model registry.
+/// <c>keel models list|show|versions|register|rename|delete|alias|stage|download|export-onnx|lineage</c>: the model registry.
 /// This file holds the registered-model commands; versions, aliases and packages have their own files.
 /// </summary>
 internal static class ModelsCommands
@@ -25,6 +25,7 @@ internal static class ModelsCommands
         group.Subcommands.Add(ModelsAliasCommands.Create(options, host));
         group.Subcommands.Add(ModelsVersionCommands.Stage(options, host));
         group.Subcommands.Add(ModelsDownloadCommand.Create(options, host));
+        group.Subcommands.Add(ModelsExportOnnxCommand.Create(options, host));
         group.Subcommands.Add(ModelsLineageCommand.Create(options, host));
         return group;
     }

@@ -28,11 +28,16 @@ internal static class QuickstartCommand
             Description = "Experiment to log the runs to (created when missing)",
             DefaultValueFactory = _ => DefaultExperiment,
         };
+        var modelName = new Option<string>("--model-name")
+        {
+            Description = "Registered model the best run's model becomes the next version of (alias 'champion')",
+            DefaultValueFactory = _ => ChampionModel.DefaultModelName,
+        };
         var dataDir = DataDirectory.CreateOption();
         dataDir.Description += " (embedded server only)";
-        var command = new Command("quickstart", "Train and track a hyper-parameter sweep of ML.NET classifiers on the Wisconsin breast-cancer data")
+        var command = new Command("quickstart", "Train and track a sweep of ML.NET classifiers on the Wisconsin breast-cancer data, register the best and score with it")
         {
-            trackingUri, experiment, dataDir,
+            trackingUri, experiment, modelName, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,13 +45,14 @@ internal static class QuickstartCommand
             var started = host.Time.GetTimestamp();
             var flag = parse.GetValue(trackingUri);
             var experimentName = parse.GetRequiredValue(experiment);
+            var model = parse.GetRequiredValue(modelName);
 
             output.MarkupLine($"[bold]Keel quickstart[/]: {SweepSetting.Grid.Count} FastTree classifiers on the Wisconsin breast-cancer data set.");
             if (ClientOptions.ConfiguredTrackingUri(flag, host) is { } uri)
             {
                 var datasets = Path.Combine(Path.GetTempPath(), "keel-quickstart");
-                var results = await SweepAsync(output, host, uri, experimentName, datasets, ct);
-                Report(output, results, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
+                var outcome = await RunAsync(output, host, uri, experimentName, model, datasets, ct);
+                Report(output, outcome, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
             }
             else
             {
@@ -54,8 +60,8 @@ internal static class QuickstartCommand
                 await using var server = await LocalServer.StartAsync(
                     new StorageOptions(dataDirectory), new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct);
                 output.Line($"Started an embedded tracking server at {server.Address} over {dataDirectory}");
-                var results = await SweepAsync(output, host, server.Address, experimentName, Path.Combine(dataDirectory, "datasets"), ct);
-                Report(output, results, InspectCommands.Local(dataDirectory, host, experimentName));
+                var outcome = await RunAsync(output, host, server.Address, experimentName, model, Path.Combine(dataDirectory, "datasets"), ct);
+                Report(output, outcome, InspectCommands.Local(dataDirectory, host, experimentName));
             }
 
             output.Line($"Done in {Format.Duration(host.Time.GetElapsedTime(started))}.");
@@ -64,32 +70,31 @@ internal static class QuickstartCommand
         return command;
     }
 
-    private static async Task<List<SweepResult>> SweepAsync(
-        CliOutput output, CliHost host, Uri trackingUri, string experimentName, string datasetDirectory, CancellationToken ct)
+    private static async Task<QuickstartOutcome> RunAsync(
+        CliOutput output, CliHost host, Uri trackingUri, string experimentName, string modelName, string datasetDirectory, CancellationToken ct)
     {
         var results = new List<SweepResult>();
-        var workDirectory = Directory.CreateTempSubdirectory("keel-quickstart-");
-        try
+        Champion? champion = null;
+        using var client = ClientOptions.CreateClient(trackingUri, host);
+        await ClientOptions.CallServerAsync(trackingUri, async () =>
         {
-            using var client = ClientOptions.CreateClient(trackingUri, host);
-            await ClientOptions.CallServerAsync(trackingUri, async () =>
-            {
-                var experimentId = await ExperimentIdAsync(client, experimentName, ct);
-                var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
-                output.Line($"Logging to {trackingUri}, experiment '{experimentName}' (id {experimentId})");
-                output.Line($"Data: {dataset.Rows} rows x {dataset.FeatureNames.Count} features from {dataset.Path}");
-                var trainer = new BreastCancerTrainer(dataset);
-                var sweep = new QuickstartSweep(client, dataset, trainer, workDirectory.FullName, host.Time);
-                await TrainAllAsync(output, sweep, experimentId, results, ct);
-            }, ct);
-        }
-        finally
-        {
-            workDirectory.Delete(recursive: true);
-        }
-
-        return results;
+            var experimentId = await ExperimentIdAsync(client, experimentName, ct);
+            var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
+            output.Line($"Logging to {trackingUri}, experiment '{experimentName}' (id {experimentId})");
+            output.Line($"Data: {dataset.Rows} rows x {dataset.FeatureNames.Count} features from {dataset.Path}");
+            var trainer = new BreastCancerTrainer(dataset);
+            var sweep = new QuickstartSweep(client, dataset, trainer, host.Time);
+            await TrainAllAsync(output, sweep, experimentId, results, ct);
+            champion = await ChampionModel.RegisterAndScoreAsync(client, modelName, Best(results), trainer, ct);
+        }, ct);
+        return new QuickstartOutcome(results, champion!);
     }
+
+    // Best by test AUC; the lower test log-loss breaks ties, since several settings separate this data perfectly.
+    private static SweepResult Best(IEnumerable<SweepResult> results) => Ranked(results)[0];
+
+    private static List<SweepResult> Ranked(IEnumerable<SweepResult> results) =>
+        [.. results.OrderByDescending(r => r.Test.Auc).ThenBy(r => r.Test.LogLoss)];
 
     private static async Task<string> ExperimentIdAsync(KeelClient client, string name, CancellationToken ct)
     {
@@ -137,10 +142,10 @@ internal static class QuickstartCommand
         $"{result.Setting.RunName,-24} test_auc {Format.Number(result.Test.Auc),-9} test_accuracy {Format.Number(result.Test.Accuracy),-9} " +
         $"({Format.Duration(result.Elapsed)}, run {result.RunId})";
 
-    private static void Report(CliOutput output, IReadOnlyList<SweepResult> results, InspectCommands inspect)
+    private static void Report(CliOutput output, QuickstartOutcome outcome, InspectCommands inspect)
     {
-        // Best by test AUC; the lower test log-loss breaks ties, since several settings separate this data perfectly.
-        var ranked = results.OrderByDescending(r => r.Test.Auc).ThenBy(r => r.Test.LogLoss).ToList();
+        var results = outcome.Results;
+        var ranked = Ranked(results);
         var best = ranked[0];
 
         var table = new Table().Title("[bold]Runs[/] (metrics on the held-out test split; positive class: malignant)")
@@ -177,11 +182,38 @@ internal static class QuickstartCommand
         output.MarkupLine(
             $"[bold]Best run by test AUC[/]: [green]{Markup.Escape(best.Setting.RunName)}[/] ({best.RunId}): test_auc {Format.Number(best.Test.Auc)}, " +
             $"test_log_loss {Format.Number(best.Test.LogLoss)}, test_accuracy {Format.Number(best.Test.Accuracy)}");
+        ReportChampion(output, outcome.Champion);
         output.Line();
-        output.Line("Inspect the runs:");
-        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId))
+        output.Line("Inspect the runs and the model:");
+        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion))
         {
             output.Line("  " + line);
         }
     }
+
+    private static void ReportChampion(CliOutput output, Champion champion)
+    {
+        output.Line();
+        output.MarkupLine(
+            $"[bold]Registered[/] the best run's model as [green]{Markup.Escape(champion.ModelName)}[/] version {champion.Version}, alias '{ChampionModel.Alias}'.");
+        output.Line($"Loaded {champion.ModelUri} back ({champion.Flavor} flavor) and scored {champion.Scored.Count} held-out rows:");
+        var table = new Table().AddColumns("Row", "Truth", "Predicted", "P(malignant)");
+        table.Columns[3].RightAligned();
+        foreach (var row in champion.Scored)
+        {
+            var style = row.Malignant == row.PredictedMalignant ? "green" : "red";
+            table.AddRow(
+                Format.Integer(row.Row),
+                Diagnosis(row.Malignant),
+                $"[{style}]{Diagnosis(row.PredictedMalignant)}[/]",
+                Format.Number(row.Probability));
+        }
+
+        output.Write(table);
+    }
+
+    private static string Diagnosis(bool malignant) => malignant ? "malignant" : "benign";
 }
+
+/// <summary>What a quickstart left behind: the sweep's runs and the champion registered from the best of them.</summary>
+internal sealed record QuickstartOutcome(IReadOnlyList<SweepResult> Results, Champion Champion);

@@ -78,7 +78,7 @@ internal static class RunTables
         summary.AddRow("Artifacts", Markup.Escape(info.ArtifactUri ?? ""));
         output.Write(summary);
 
-        Section(output, "Params", run.Data.Params.Count, () =>
+        output.Section("Params", run.Data.Params.Count, () =>
         {
             var table = new Table().AddColumns("Key", "Value");
             foreach (var p in run.Data.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -88,7 +88,7 @@ internal static class RunTables
 
             return table;
         });
-        Section(output, "Metrics (latest)", run.Data.Metrics.Count, () =>
+        output.Section("Metrics (latest)", run.Data.Metrics.Count, () =>
         {
             var table = new Table().AddColumns("Key", "Value", "Step", "Logged");
             table.Columns[1].RightAligned();
@@ -100,7 +100,7 @@ internal static class RunTables
 
             return table;
         });
-        Section(output, "Tags", run.Data.Tags.Count, () =>
+        output.Section("Tags", run.Data.Tags.Count, () =>
         {
             var table = new Table().AddColumns("Key", "Value");
             foreach (var t in run.Data.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
@@ -110,7 +110,7 @@ internal static class RunTables
 
             return table;
         });
-        Section(output, "Inputs", run.Inputs.DatasetInputs.Count, () =>
+        output.Section("Inputs", run.Inputs.DatasetInputs.Count, () =>
         {
             var table = new Table().AddColumns("Dataset", "Digest", "Context", "Source type", "Source");
             foreach (var input in run.Inputs.DatasetInputs)
@@ -164,19 +164,6 @@ internal static class RunTables
                 .. row.Values.Select(v => $"[{style}]{Markup.Escape(text(v))}[/]"),
             ]);
         }
-    }
-
-    private static void Section(CliOutput output, string title, int count, Func<Table> build)
-    {
-        output.Line();
-        if (count == 0)
-        {
-            output.MarkupLine($"[bold]{title}[/]: none");
-            return;
-        }
-
-        output.MarkupLine($"[bold]{title}[/]");
-        output.Write(build());
     }
 
     private static string Status(string status) => status switch

@@ -61,6 +61,20 @@ internal sealed class CliOutput
 
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
+    /// <summary>A titled table after a blank line, or "<paramref name="title"/>: none" when there is nothing to list.</summary>
+    public void Section(string title, int count, Func<Table> build)
+    {
+        Line();
+        if (count == 0)
+        {
+            MarkupLine($"[bold]{title}[/]: none");
+            return;
+        }
+
+        MarkupLine($"[bold]{title}[/]");
+        Write(build());
+    }
+
     /// <summary>Writes a wire record exactly as the tracking server would (MLflow's snake_case JSON).</summary>
     public void WriteWire<T>(T value)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Core.Models;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -98,7 +99,15 @@ internal sealed class BreastCancerTrainer
         return new TrainedModel(model, curve, Evaluate(model.Transform(_test)));
     }
 
-    public void Save(ITransformer model, string path) => _ml.Model.Save(model, _inputSchema, path);
+    /// <summary>The schema the models read: the CSV's columns (the label is optional when scoring).</summary>
+    public DataViewSchema InputSchema => _inputSchema;
+
+    /// <summary>The first <paramref name="count"/> held-out test rows as model input, with their true labels.</summary>
+    public (DataBatch Features, bool[] Malignant) TestExample(int count)
+    {
+        var columns = _featureNames.Select(name => DataColumn.Of(name, _test.GetColumn<float>(name).Take(count).ToArray())).ToList();
+        return (new DataBatch(columns), [.. _test.GetColumn<bool>(Label).Take(count)]);
+    }
 
     private ColumnConcatenatingEstimator Featurizer() => _ml.Transforms.Concatenate(Features, _featureNames);
 

@@ -33,12 +33,14 @@ internal sealed class InspectCommands
     public static InspectCommands Remote(Uri trackingUri, bool fromFlag, string experimentName) =>
         new(null, fromFlag ? $" --tracking-uri {Quote(trackingUri.ToString())}" : "", experimentName);
 
-    public IEnumerable<string> Lines(string bestRunId, string runnerUpRunId)
+    public IEnumerable<string> Lines(string bestRunId, string runnerUpRunId, Champion champion)
     {
         yield return $"keel runs list --experiment-name {Quote(_experimentName)}{_clientSuffix}";
         yield return $"keel runs show {bestRunId}{_clientSuffix}";
         yield return $"keel runs compare {bestRunId} {runnerUpRunId}{_clientSuffix}";
         yield return $"keel artifacts ls {bestRunId} model{_clientSuffix}";
+        yield return $"keel models versions {Quote(champion.ModelName)}{_clientSuffix}";
+        yield return $"keel models lineage {Quote(champion.ModelUri)}{_clientSuffix}";
         if (_serverCommand is not null)
         {
             yield return $"{_serverCommand,-48} # serves them to MLflow clients at http://127.0.0.1:5000";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keel.Client;
+using Keel.Client.Models;
 
 namespace Keel.Cli.Quickstart;
 
@@ -8,12 +9,14 @@ internal sealed record SweepResult(SweepSetting Setting, string RunId, TestMetri
 
 /// <summary>
 /// Trains each sweep setting as one tracked run: params, the dataset input, a step-indexed learning curve,
-/// test-split metrics and the model zip under <c>model/</c>.
+/// test-split metrics and the model as a package under <c>model/</c> (ML.NET, plus an ONNX export checked against it).
 /// </summary>
-internal sealed class QuickstartSweep(KeelClient client, BreastCancerDataset dataset, BreastCancerTrainer trainer, string workDirectory, TimeProvider time)
+internal sealed class QuickstartSweep(KeelClient client, BreastCancerDataset dataset, BreastCancerTrainer trainer, TimeProvider time)
 {
     public const string ModelArtifactDirectory = "model";
-    public const string ModelFileName = "model.zip";
+
+    // Five held-out rows travel with each package: the input example MLflow shows, and the rows the ONNX export is checked on.
+    private const int ExampleRows = 5;
 
     public async Task<SweepResult> RunAsync(string experimentId, SweepSetting setting, CancellationToken ct)
     {
@@ -48,10 +51,12 @@ internal sealed class QuickstartSweep(KeelClient client, BreastCancerDataset dat
             run.LogMetric("test_recall", test.Recall);
             await run.FlushAsync(ct);
 
-            var modelDirectory = Directory.CreateDirectory(Path.Combine(workDirectory, run.RunId)).FullName;
-            var modelPath = Path.Combine(modelDirectory, ModelFileName);
-            trainer.Save(trained.Model, modelPath);
-            await run.LogArtifactAsync(modelPath, ModelArtifactDirectory, ct);
+            await run.LogModelAsync(trained.Model, trainer.InputSchema, new LogModelOptions
+            {
+                ArtifactPath = ModelArtifactDirectory,
+                InputExample = trainer.TestExample(ExampleRows).Features,
+                ExportOnnx = true,
+            }, ct);
             await run.EndAsync(ct: ct);
             return new SweepResult(setting, run.RunId, test, time.GetElapsedTime(started));
         }

@@ -28,13 +28,13 @@ public interface IRegistryStore
 
     Task SetRegisteredModelTagAsync(string name, Tag tag, long now, CancellationToken ct = default);
 
-    /// <summary>Deletes a model tag; a missing key throws RESOURCE_DOES_NOT_EXIST.</summary>
+    /// <summary>Deletes a model tag; a missing key is a no-op, as in MLflow (the model itself must exist).</summary>
     Task DeleteRegisteredModelTagAsync(string name, string key, CancellationToken ct = default);
 
     /// <summary>Points <paramref name="aliasName"/> at a version (moving it if it named another); a missing version throws RESOURCE_DOES_NOT_EXIST.</summary>
     Task SetAliasAsync(string name, string aliasName, long version, long now, CancellationToken ct = default);
 
-    /// <summary>Removes an alias; a missing alias throws RESOURCE_DOES_NOT_EXIST.</summary>
+    /// <summary>Removes an alias; a missing alias is a no-op, as in MLflow (the model itself must exist).</summary>
     Task DeleteAliasAsync(string name, string aliasName, CancellationToken ct = default);
 
     /// <summary>Creates the next version of an existing model, READY.</summary>
@@ -57,6 +57,6 @@ public interface IRegistryStore
 
     Task SetModelVersionTagAsync(string name, long version, Tag tag, long now, CancellationToken ct = default);
 
-    /// <summary>Deletes a version tag; a missing key throws RESOURCE_DOES_NOT_EXIST.</summary>
+    /// <summary>Deletes a version tag; a missing key is a no-op, as in MLflow (the version itself must exist).</summary>
     Task DeleteModelVersionTagAsync(string name, long version, string key, CancellationToken ct = default);
 }

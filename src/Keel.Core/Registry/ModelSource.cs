@@ -6,7 +6,8 @@ namespace Keel.Core.Registry;
 
 /// <summary>
 /// The rule for a model version's <c>source</c>: it must point into Keel's own artifact store, as
-/// <c>mlflow-artifacts:/&lt;path&gt;</c> or <c>runs:/&lt;run_id&gt;/&lt;path&gt;</c>. MLflow's registry had a
+/// <c>mlflow-artifacts:/&lt;path&gt;</c> or <c>runs:/&lt;run_id&gt;/&lt;path&gt;</c>, or name an existing version as
+/// <c>models:/&lt;name&gt;/&lt;version&gt;</c> (what MLflow's <c>copy_model_version</c> sends). MLflow's registry had a
 /// long run of file-read CVEs through client-chosen sources, so anything else (<c>file:</c>, local paths,
 /// other schemes or hosts, traversal in any encoding, <c>?</c>, <c>#</c>, backslashes) is refused, and a
 /// source is never turned into a filesystem path here.
@@ -52,7 +53,35 @@ internal static class ModelSource
             }
             return (ArtifactsScheme + path.Value, run?.RunId ?? "");
         }
-        throw Invalid(source, $"only '{ArtifactsScheme}<path>' and '{RunsScheme}<run_id>/<path>' sources inside Keel's artifact store are accepted");
+        throw Invalid(source, $"only '{ArtifactsScheme}<path>' and '{RunsScheme}<run_id>/<path>' sources inside Keel's artifact store, or '{ModelUri.ModelsScheme}<name>/<version>', are accepted");
+    }
+
+    /// <summary>
+    /// A <c>models:/&lt;name&gt;/&lt;version&gt;</c> source: the copy gets that version's stored source, checked again
+    /// against <paramref name="runId"/> (or the copied version's run when none is given).
+    /// </summary>
+    public static async Task<(string Source, string RunId)> ResolveCopyAsync(
+        string source, string? runId, IRegistryStore registry, ITrackingStore tracking, CancellationToken ct)
+    {
+        TrackingValidation.MaxLength(source, RegistryLimits.MaxSourceLength, Field);
+        ModelUri uri;
+        try
+        {
+            uri = ModelUri.Parse(source);
+        }
+        catch (KeelException e)
+        {
+            throw Invalid(source, RuleOf(e.Message));
+        }
+
+        if (uri.Kind != ModelUriKind.Version)
+        {
+            throw Invalid(source, $"a registered model source must name one version, '{ModelUri.ModelsScheme}<name>/<version>'");
+        }
+
+        var copied = await registry.GetModelVersionAsync(uri.ModelName!, uri.Version!.Value, ct)
+            ?? throw Invalid(source, "that model version does not exist");
+        return await ResolveAsync(copied.Source, string.IsNullOrEmpty(runId) ? copied.RunId : runId, tracking, ct);
     }
 
     // A second '/' would start an authority (another host); ArtifactPath refuses the leading '/' as absolute.

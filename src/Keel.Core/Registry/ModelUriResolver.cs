@@ -41,7 +41,11 @@ public sealed class ModelUriResolver(RegistryService registry, ITrackingStore tr
             case ModelUriKind.Version:
                 return await registry.GetModelVersionAsync(name, uri.Version!.Value.ToString(CultureInfo.InvariantCulture), ct);
             case ModelUriKind.Alias:
-                return await registry.GetModelVersionByAliasAsync(name, uri.Alias, ct);
+                // Not registry.GetModelVersionByAliasAsync: MLflow's 400 there names neither case; this endpoint answers 404.
+                var aliased = await registry.GetRegisteredModelAsync(name, ct);
+                var alias = aliased.Aliases.FirstOrDefault(a => a.Alias == uri.Alias)
+                    ?? throw KeelException.NotFound($"Registered model '{aliased.Name}' has no alias '{uri.Alias}'.");
+                return await registry.GetModelVersionAsync(aliased.Name, alias.Version.ToString(CultureInfo.InvariantCulture), ct);
             case ModelUriKind.Stage:
                 var inStage = await registry.GetLatestVersionsAsync(name, [uri.Stage!], ct);
                 return inStage.Count > 0

@@ -97,13 +97,17 @@ public sealed class RegistryService(IRegistryStore store, ITrackingStore trackin
         await store.DeleteAliasAsync(model.Name, alias!, ct);
     }
 
+    /// <summary>
+    /// The version <paramref name="alias"/> points at. A missing alias, on an unknown model too, is
+    /// INVALID_PARAMETER_VALUE "Registered model alias &lt;alias&gt; not found.": MLflow's answer, which clients check.
+    /// </summary>
     public async Task<ModelVersion> GetModelVersionByAliasAsync(string? name, string? alias, CancellationToken ct = default)
     {
+        Required(name, "name");
         Required(alias, "alias");
-        var model = await GetRegisteredModelAsync(name, ct);
-        var target = model.Aliases.FirstOrDefault(a => a.Alias == alias)
-            ?? throw KeelException.NotFound($"Registered model alias {alias} not found.");
-        return await GetModelVersionAsync(model.Name, target.Version, ct);
+        var target = (await store.GetRegisteredModelAsync(name!, ct))?.Aliases.FirstOrDefault(a => a.Alias == alias)
+            ?? throw KeelException.InvalidParameter($"Registered model alias {alias} not found.");
+        return await GetModelVersionAsync(name!, target.Version, ct);
     }
 
     // ---- model versions ----
@@ -115,7 +119,9 @@ public sealed class RegistryService(IRegistryStore store, ITrackingStore trackin
         MaxLength(description, RegistryLimits.MaxDescriptionLength, "description");
         var validTags = RegistryTags(tags ?? []);
         var model = await GetRegisteredModelAsync(name, ct);
-        var (resolved, resolvedRunId) = await ModelSource.ResolveAsync(source, runId, tracking, ct);
+        var (resolved, resolvedRunId) = source is not null && source.StartsWith(ModelUri.ModelsScheme, StringComparison.Ordinal)
+            ? await ModelSource.ResolveCopyAsync(source, runId, store, tracking, ct)
+            : await ModelSource.ResolveAsync(source, runId, tracking, ct);
         return await store.CreateModelVersionAsync(
             new NewModelVersion(model.Name, resolved, resolvedRunId, runLink ?? "", description ?? "", "", validTags, Now), ct);
     }

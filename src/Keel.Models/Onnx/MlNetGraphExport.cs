@@ -204,14 +204,17 @@ internal sealed class MlNetGraphExport(DataViewSchema inputSchema)
 
         var type = inputSchema.GetColumnOrNull(column)?.Type
             ?? throw KeelException.InvalidParameter($"The model reads column '{column}', which the input schema lacks.");
-        long width = type switch
+        var value = type switch
         {
-            NumberDataViewType number when number == NumberDataViewType.Single => 1,
-            VectorDataViewType { IsKnownSize: true } vector when vector.ItemType == NumberDataViewType.Single => vector.Size,
+            // MLflow's onnx flavor feeds each data frame column as a rank-1 array, so a scalar column enters as [N]
+            // and is lifted to the [N, 1] the rest of the graph works on.
+            NumberDataViewType number when number == NumberDataViewType.Single =>
+                new Value(_graph.AddScalarInput(column, TensorProto.Types.DataType.Float), 1),
+            VectorDataViewType { IsKnownSize: true } vector when vector.ItemType == NumberDataViewType.Single =>
+                new Value(_graph.AddInput(column, TensorProto.Types.DataType.Float, vector.Size), vector.Size),
             _ => throw KeelException.InvalidParameter(
                 $"Input column '{column}' is {type}; the ONNX export reads only float (Single) columns and fixed-size float vectors."),
         };
-        var value = new Value(_graph.AddInput(column, TensorProto.Types.DataType.Float, width), width);
         _columns[column] = value;
         return value;
     }

@@ -12,10 +12,10 @@ namespace Keel.Models.Onnx;
 /// Supported: a <c>TransformerChain</c> (nested chains too) of column concatenations and affine normalizers
 /// (min-max, mean-variance) ending in a binary classifier (a linear model, optionally Platt-calibrated, or a
 /// Platt-calibrated FastTree) or a regressor (linear regression from SDCA, OLS or online gradient descent, or
-/// FastTree). The graph's inputs are the raw columns the pipeline reads, each a float column ([N, 1]) or a
-/// fixed-size float vector ([N, k]); its outputs mirror ML.NET's: <c>Score</c> (float [N, 1]) and, for binary
-/// classifiers, <c>PredictedLabel</c> (bool [N, 1], <c>Score &gt; 0</c>) and, when calibrated,
-/// <c>Probability</c> (float [N, 1]).
+/// FastTree). The graph's inputs are the raw columns the pipeline reads, each a float column ([N], as MLflow's onnx
+/// flavor feeds a data frame column) or a fixed-size float vector ([N, k]); its outputs mirror ML.NET's:
+/// <c>Score</c> (float [N, 1]) and, for binary classifiers, <c>PredictedLabel</c> (bool [N, 1],
+/// <c>Score &gt; 0</c>) and, when calibrated, <c>Probability</c> (float [N, 1]).
 /// </remarks>
 public static class OnnxExporter
 {

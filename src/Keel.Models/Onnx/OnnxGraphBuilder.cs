@@ -5,8 +5,9 @@ using Keel.Models.Onnx.Proto;
 namespace Keel.Models.Onnx;
 
 /// <summary>
-/// Grows one ONNX graph whose tensors are all batched: every input and output is [N, width]. Value names stay
-/// unique; the names given to <see cref="Reserve"/> are kept for the graph's outputs.
+/// Grows one ONNX graph whose tensors are all batched: every output and intermediate value is [N, width], every
+/// input [N, width] or, for a scalar column, [N]. Value names stay unique; the names given to <see cref="Reserve"/>
+/// are kept for the graph's outputs.
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
@@ -22,6 +23,7 @@ internal sealed class OnnxGraphBuilder
     private readonly GraphProto _graph = new() { Name = "keel" };
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
+    private string? _unsqueezeAxes;
 
     /// <summary>Keeps <paramref name="names"/> out of <see cref="Unique"/>'s reach, for outputs named later.</summary>
     public void Reserve(params string[] names)
@@ -55,6 +57,16 @@ internal sealed class OnnxGraphBuilder
         return unique;
     }
 
+    /// <summary>Adds an input of shape [N], one value per row, and returns the [N, 1] value it becomes.</summary>
+    public string AddScalarInput(string name, TensorProto.Types.DataType type)
+    {
+        var unique = Unique(name);
+        _graph.Input.Add(ValueInfo(unique, type, width: null));
+        // Opset 13 moved Unsqueeze's axes from an attribute to an input; one initializer serves every column.
+        _unsqueezeAxes ??= AddInitializer("unsqueeze_axes", [1L], 1);
+        return AddNode("Unsqueeze", [unique, _unsqueezeAxes], $"{unique}_column");
+    }
+
     /// <summary>Declares <paramref name="name"/>, a value some node already writes, as a graph output.</summary>
     public void AddOutput(string name, TensorProto.Types.DataType type, long width) =>
         _graph.Output.Add(ValueInfo(name, type, width));
@@ -74,6 +86,15 @@ internal sealed class OnnxGraphBuilder
         var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
         tensor.FloatData.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    public string AddInitializer(string name, long[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        tensor.Int64Data.AddRange(values);
         _graph.Initializer.Add(tensor);
         return tensor.Name;
     }
@@ -131,11 +152,16 @@ internal sealed class OnnxGraphBuilder
         return attribute;
     }
 
-    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long width)
+    // [N, width], or [N] without a width.
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long? width)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDimension });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        if (width is { } w)
+        {
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = w });
+        }
+
         return new ValueInfoProto
         {
             Name = name,

@@ -10,9 +10,10 @@ namespace Keel.Models.Onnx;
 /// </summary>
 /// <remarks>
 /// The first dimension of every model input and output is the batch; the rest is the row's shape (-1 where the
-/// model leaves a dimension open). An output of shape [N] or [N, 1] comes back as a scalar column. Inputs must be
-/// tensors of float, double, int32, int64, bool or string. Outputs that are not such tensors (for example the
-/// <c>seq(map)</c> a ZipMap produces) are left out of <see cref="Outputs"/> and of every result.
+/// model leaves a dimension open). An input of shape [N] reads a scalar column, fed as an [N] tensor; an output of
+/// shape [N] or [N, 1] comes back as a scalar column. Inputs must be tensors of float, double, int32, int64, bool
+/// or string. Outputs that are not such tensors (for example the <c>seq(map)</c> a ZipMap produces) are left out
+/// of <see cref="Outputs"/> and of every result.
 /// </remarks>
 public sealed class OnnxPredictor : IPredictor
 {

@@ -111,18 +111,56 @@ public static class ModelPackageWriter
         return check;
     }
 
-    /// <summary>The package's input example read against the schema its model takes, or null when it has none.</summary>
+    /// <summary>
+    /// The package's input example read against the schema its model takes, or null when it has none. MLflow
+    /// writes a data frame (<c>type: dataframe</c>) in pandas' split orientation and tensors (<c>type: ndarray</c>)
+    /// as TensorFlow Serving's <c>{"inputs": ...}</c>; any other type throws INVALID_PARAMETER_VALUE naming it.
+    /// </summary>
     public static DataBatch? ReadInputExample(string directory, MlModel mlModel)
     {
         ArgumentNullException.ThrowIfNull(mlModel);
-        if (mlModel.SavedInputExampleInfo?.GetValueOrDefault("artifact_path") is not string relative)
+        var info = mlModel.SavedInputExampleInfo;
+        if (info?.GetValueOrDefault("artifact_path") is not string relative)
         {
             return null;
         }
 
+        // Before MLflow recorded the type, every example was a split-oriented data frame.
+        var type = info.GetValueOrDefault("type") as string ?? "dataframe";
+        Func<string, IReadOnlyList<ColumnSchema>, DataBatch> read = type switch
+        {
+            "dataframe" => DataFrameSplitJson.Read,
+            "ndarray" => TensorInputsJson.Read,
+            _ => throw Core.Common.KeelException.InvalidParameter(
+                $"The input example is of type '{type}'; Keel reads only 'dataframe' (pandas split orientation) and 'ndarray' (tf-serving) examples."),
+        };
         var path = Path.Combine(directory, Core.Artifacts.ArtifactPath.Parse(relative, "saved_input_example_info.artifact_path").Value);
+        var json = File.ReadAllText(path);
+        if (info.GetValueOrDefault("params") is not null)
+        {
+            // An example saved with inference params wraps its data: {"inputs": <example>, "params": {...}}.
+            json = UnwrapExampleData(json);
+        }
+
         using var loaded = ModelPackage.Load(directory);
-        return DataFrameSplitJson.Read(File.ReadAllText(path), loaded.Inputs);
+        return read(json, loaded.Inputs);
+
+        static string UnwrapExampleData(string json)
+        {
+            try
+            {
+                return System.Text.Json.Nodes.JsonNode.Parse(json)?["inputs"]?.ToJsonString()
+                    ?? throw Core.Common.KeelException.InvalidParameter("The input example saved with params has no 'inputs' field.");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw Core.Common.KeelException.InvalidParameter($"The input example is not valid JSON: {e.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                throw Core.Common.KeelException.InvalidParameter("The input example saved with params is not a JSON object with an 'inputs' field.");
+            }
+        }
     }
 
     private static MlModel Describe(ModelPackageInfo info, IPredictor predictor, IReadOnlyDictionary<string, object?>? example) => new()

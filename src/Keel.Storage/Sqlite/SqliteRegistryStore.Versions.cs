@@ -107,10 +107,7 @@ internal sealed partial class SqliteRegistryStore
         database.WriteAsync(async (c, t) =>
         {
             var pk = await VersionPkAsync(c, t, name, version, ct);
-            if (await c.ExecAsync(t, "DELETE FROM model_version_tags WHERE model_pk = $p0 AND version = $p1 AND key = $p2;", ct, pk, version, key) == 0)
-            {
-                throw KeelException.NotFound($"No tag with key '{key}' on model version (name={name}, version={version}).");
-            }
+            await c.ExecAsync(t, "DELETE FROM model_version_tags WHERE model_pk = $p0 AND version = $p1 AND key = $p2;", ct, pk, version, key);
         }, ct);
 
     // 'whereAndOrder' follows WHERE: a condition, optionally with ORDER BY and LIMIT.

@@ -109,10 +109,7 @@ internal sealed partial class SqliteRegistryStore(SqliteDatabase database) : IRe
         database.WriteAsync(async (c, t) =>
         {
             var pk = await ModelPkAsync(c, t, name, ct);
-            if (await c.ExecAsync(t, "DELETE FROM registered_model_tags WHERE model_pk = $p0 AND key = $p1;", ct, pk, key) == 0)
-            {
-                throw KeelException.NotFound($"No tag with key '{key}' on registered model '{name}'.");
-            }
+            await c.ExecAsync(t, "DELETE FROM registered_model_tags WHERE model_pk = $p0 AND key = $p1;", ct, pk, key);
         }, ct);
 
     public Task SetAliasAsync(string name, string aliasName, long version, long now, CancellationToken ct = default) =>
@@ -127,10 +124,7 @@ internal sealed partial class SqliteRegistryStore(SqliteDatabase database) : IRe
         database.WriteAsync(async (c, t) =>
         {
             var pk = await ModelPkAsync(c, t, name, ct);
-            if (await c.ExecAsync(t, "DELETE FROM registered_model_aliases WHERE model_pk = $p0 AND alias = $p1;", ct, pk, aliasName) == 0)
-            {
-                throw KeelException.NotFound($"Registered model alias {aliasName} not found.");
-            }
+            await c.ExecAsync(t, "DELETE FROM registered_model_aliases WHERE model_pk = $p0 AND alias = $p1;", ct, pk, aliasName);
         }, ct);
 
     private static async Task<long> ModelPkAsync(SqliteConnection c, SqliteTransaction t, string name, CancellationToken ct) =>

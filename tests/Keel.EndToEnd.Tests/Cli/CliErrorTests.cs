@@ -106,7 +106,7 @@ public sealed class CliErrorTests(KeelServerFixture fixture) : IClassFixture<Kee
         var result = await KeelCommandLine.RunAsync("--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var command in new[] { "server", "experiments", "runs", "artifacts", "quickstart" })
+        foreach (var command in new[] { "server", "experiments", "runs", "artifacts", "models", "quickstart" })
         {
             Assert.Contains(command, result.Stdout, StringComparison.Ordinal);
         }

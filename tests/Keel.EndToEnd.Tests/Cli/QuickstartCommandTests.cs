@@ -10,12 +10,14 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
     private static readonly string[] TestMetrics = ["test_accuracy", "test_auc", "test_f1", "test_log_loss", "test_precision", "test_recall"];
 
     [Fact]
-    public async Task Quickstart_AgainstRunningServer_TracksAFinishedSweepWithCurvesMetricsInputsAndModels()
+    public async Task Quickstart_AgainstRunningServer_TracksASweepAndRegistersTheBestAsChampion()
     {
         var ct = TestContext.Current.CancellationToken;
         var experiment = $"quickstart-{Guid.NewGuid():N}";
+        var modelName = $"classifier-{Guid.NewGuid():N}";
 
-        var result = await KeelCommandLine.RunAsync("quickstart", "--tracking-uri", fixture.Server.BaseAddress.ToString(), "--experiment", experiment);
+        var result = await KeelCommandLine.RunAsync(
+            "quickstart", "--tracking-uri", fixture.Server.BaseAddress.ToString(), "--experiment", experiment, "--model-name", modelName);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var client = new KeelClient(fixture.Server.BaseAddress);
@@ -48,14 +50,28 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
             Assert.EndsWith("breast_cancer.csv", input.Dataset.Source, StringComparison.Ordinal);
             Assert.InRange(input.Dataset.Digest!.Length, 8, 36);
 
-            var model = await client.ListArtifactsAsync(run.Info.RunId, "model", ct);
-            var zip = Assert.Single(model.Files);
-            Assert.Equal("model/model.zip", zip.Path);
-            Assert.True(zip.FileSize > 1000);
+            // A package in MLflow's layout: the ML.NET zip, its ONNX export, the MLmodel naming both, the input example.
+            var model = (await client.ListArtifactsAsync(run.Info.RunId, "model", ct)).Files.ToDictionary(f => f.Path);
+            Assert.True(model["model/model.zip"].FileSize > 1000);
+            Assert.True(model["model/model.onnx"].FileSize > 1000);
+            Assert.Contains("model/MLmodel", model.Keys);
+            Assert.Contains("model/input_example.json", model.Keys);
         }
 
-        var best = runs.Runs.MaxBy(r => r.Data.Metrics.Single(m => m.Key == "test_auc").Value)!;
+        var best = runs.Runs
+            .OrderByDescending(r => r.Data.Metrics.Single(m => m.Key == "test_auc").Value)
+            .ThenBy(r => r.Data.Metrics.Single(m => m.Key == "test_log_loss").Value)
+            .First();
         Assert.Contains("Best run by test AUC", result.Stdout, StringComparison.Ordinal);
+
+        // The best run's package is the next version of the named model, aliased champion, loaded back and scored.
+        var champion = await client.GetModelVersionByAliasAsync(modelName, "champion", ct);
+        Assert.Equal(best.Info.RunId, champion.RunId);
+        Assert.Equal("1", champion.Version);
+        Assert.Contains($"Registered the best run's model as {modelName} version 1, alias 'champion'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Loaded models:/{modelName}@champion back (onnx flavor) and scored 6 held-out rows", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"│ 1\s+│ (malignant|benign)\s+│ (malignant|benign)\s+│\s+[0-9.e-]+ │", result.Stdout);
+        Assert.Contains($"keel models lineage models:/{modelName}@champion --tracking-uri", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"keel runs show {best.Info.RunId} --tracking-uri {fixture.Server.BaseAddress}", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"keel runs list --experiment-name {experiment} --tracking-uri", result.Stdout, StringComparison.Ordinal);
     }
@@ -87,6 +103,13 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         var get = await KeelCommandLine.RunAsync("artifacts", "get", bestRunId, "model/model.zip", "--dest", downloaded, "--tracking-uri", server.BaseAddress.ToString());
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.True(new FileInfo(Path.Combine(downloaded, "model", "model.zip")).Length > 1000);
+
+        // The champion as the printed lineage command shows it, from the same data dir.
+        var lineage = await KeelCommandLine.RunAsync(
+            new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path }, "models", "lineage", "models:/breast-cancer-classifier@champion", "-o", "json");
+        Assert.True(lineage.ExitCode == 0, lineage.ToString());
+        Assert.Equal(bestRunId, lineage.Json["run"]!["run_id"]!.GetValue<string>());
+        Assert.Equal("breast-cancer-wisconsin", lineage.Json["run"]!["datasets"]![0]!["name"]!.GetValue<string>());
     }
 
     private static Dictionary<string, string> ParamsOf(RunDto run) => run.Data.Params.ToDictionary(p => p.Key, p => p.Value);

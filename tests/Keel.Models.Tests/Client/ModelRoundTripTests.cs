@@ -2,6 +2,9 @@ using Keel.Client;
 using Keel.Client.Models;
 using Keel.Contracts.Mlflow;
 using Keel.Core.Common;
+using Keel.Core.Models;
+using Keel.Core.Models.Packages;
+using Keel.Models.Tests.Onnx;
 using Keel.Models.Tests.Packages;
 using Keel.Testing;
 using Microsoft.ML;
@@ -94,6 +97,36 @@ public sealed class ModelRoundTripTests : IAsyncLifetime
         var expected = PackageModels.InMemory(_ml, model, _test).Probabilities;
         Assert.All(Enumerable.Range(0, _test.Length), i => Assert.True(Math.Abs(expected[i] - predicted[i]) <= 1e-5, $"row {i}"));
         Assert.False(Directory.Exists(directory), "the downloaded copy is deleted with the model");
+    }
+
+    [Fact]
+    public async Task An_ONNX_file_logged_with_its_signature_loads_back_and_enforces_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = $"onnx-{Guid.NewGuid():N}";
+        using var scratch = new TempDirectory("keel-onnx-log");
+        var onnxFile = Path.Combine(scratch.Path, "logistic.onnx");
+        await File.WriteAllBytesAsync(onnxFile, KnownOnnxModels.LogisticRegression(), ct);
+        var signature = new ModelSignature(
+            SignatureSchema.OfTensors([new TensorSpec("features", "float32", [-1, 3])]),
+            SignatureSchema.OfTensors([new TensorSpec("score", "float32", [-1, 1]), new TensorSpec("probability", "float32", [-1, 1])]));
+        await using var run = await Client.StartRunAsync(runName: "onnx", ct: ct);
+
+        var logged = await run.LogOnnxModelAsync(onnxFile, signature, new LogModelOptions { RegisteredModelName = name }, ct);
+        using var loaded = await Client.LoadModelAsync($"models:/{name}/1", ct);
+        float[] rows = [1f, 2f, 3f, -4f, 0.5f, 0.25f];
+        var probabilities = loaded.Predict(new DataBatch([DataColumn.Of("features", rows, [3])]))["probability"].As<float>();
+        var wrongShape = Assert.Throws<KeelException>(() => loaded.Predict(new DataBatch([DataColumn.Of("features", rows, [2])])));
+
+        Assert.Equal(signature.Inputs!.ToJson(), logged.MlModel.Signature!.Inputs!.ToJson());
+        Assert.Equal("onnx", loaded.Flavor);
+        for (var row = 0; row < 2; row++)
+        {
+            var (_, expected) = KnownOnnxModels.LogisticExpected(rows.AsSpan(row * 3, 3));
+            Assert.True(Math.Abs(expected - probabilities[row]) <= 1e-5, $"row {row}: {expected} vs {probabilities[row]}");
+        }
+
+        Assert.Contains("features", wrongShape.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Keel.Core.Common;
 using Keel.Core.Models;
 using Keel.Models.Onnx;
+using Keel.Models.Onnx.Proto;
 using Keel.Testing;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -71,8 +73,43 @@ public sealed class OnnxExporterTests : IDisposable
         using var predictor = Export(model, "inputs.onnx");
 
         Assert.Equal(FeatureColumns, predictor.Inputs.Select(i => i.Name));
-        Assert.Equal([[1], [1], [1], [2]], predictor.Inputs.Select(i => i.RowShape.ToArray()));
+        Assert.Equal([[], [], [], [2]], predictor.Inputs.Select(i => i.RowShape.ToArray()));
         Assert.Equal(["Score", "PredictedLabel", "Probability"], predictor.Outputs.Select(o => o.Name));
+    }
+
+    [Fact]
+    public void Export_ScalarColumns_AreRankOneInputsAsMlflowFeedsThem()
+    {
+        var model = _ml.Transforms.Concatenate("Features", FeatureColumns)
+            .Append(_ml.Transforms.NormalizeMinMax("Features"))
+            .Append(_ml.BinaryClassification.Trainers.LbfgsLogisticRegression())
+            .Fit(_data);
+
+        using var predictor = Export(model, "rank-one.onnx");
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_dir.Path, "rank-one.onnx"))).Graph;
+
+        // MLflow's onnx pyfunc passes each data frame column as df[col].values, a rank-1 array.
+        var shapes = graph.Input.ToDictionary(
+            i => i.Name,
+            i => i.Type.TensorType.Shape.Dim.Select(d => d.HasDimValue ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.DimParam).ToArray());
+        Assert.Equal(["N"], shapes["A"]);
+        Assert.Equal(["N"], shapes["B"]);
+        Assert.Equal(["N"], shapes["C"]);
+        Assert.Equal(["N", "2"], shapes["V"]);
+        Assert.Single(graph.Node, n => n.OpType == "Unsqueeze" && n.Input[0] == "A");
+
+        var rows = _rows.Take(5).ToArray();
+        var scored = predictor.Predict(new DataBatch(
+        [
+            DataColumn.Of("A", rows.Select(r => r.A).ToArray()),
+            DataColumn.Of("B", rows.Select(r => r.B).ToArray()),
+            DataColumn.Of("C", rows.Select(r => r.C).ToArray()),
+            DataColumn.Of("V", rows.SelectMany(r => r.V).ToArray(), [2]),
+        ]));
+        var expected = model.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
+        Assert.Equal(5, scored.RowCount);
+        Assert.Empty(scored["Probability"].RowShape);
+        Assert.True(MaxDiff(expected, scored["Probability"].As<float>()) < Tolerance);
     }
 
     [Fact]

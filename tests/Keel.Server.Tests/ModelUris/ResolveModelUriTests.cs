@@ -105,11 +105,11 @@ public sealed class ResolveModelUriTests(KeelServerFixture fixture) : IClassFixt
     }
 
     [Theory]
-    [InlineData("models:/{0}-missing/1", "not found")]
-    [InlineData("models:/{0}-missing@champion", "not found")]
-    [InlineData("models:/{0}-missing/latest", "not found")]
+    [InlineData("models:/{0}-missing/1", "Model Version (name={0}-missing, version=1) not found")]
+    [InlineData("models:/{0}-missing@champion", "Registered Model with name={0}-missing not found")]
+    [InlineData("models:/{0}-missing/latest", "Registered Model with name={0}-missing not found")]
     [InlineData("models:/{0}/9", "version=9")]
-    [InlineData("models:/{0}@nobody", "alias nobody")]
+    [InlineData("models:/{0}@nobody", "Registered model '{0}' has no alias 'nobody'.")]
     [InlineData("models:/{0}/Archived", "no version in stage 'Archived'")]
     public async Task Resolve_UnknownModelVersionAliasOrEmptyStage_Returns404(string template, string message)
     {
@@ -119,7 +119,7 @@ public sealed class ResolveModelUriTests(KeelServerFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string)body["error_code"]!);
-        Assert.Contains(message, (string)body["message"]!, StringComparison.Ordinal);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, message, name), (string)body["message"]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class ModelVersionEndpointTests(KeelServerFixture fixture) : IClas
         await _client.SendOkAsync(HttpMethod.Delete, "model-versions/delete", new { name, version = "1" });
 
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetJsonAsync($"model-versions/get?name={name}&version=1")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetJsonAsync($"registered-models/alias?name={name}&alias=champion")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetJsonAsync($"registered-models/alias?name={name}&alias=champion")).Status);
         var model = (await _client.GetOkAsync($"registered-models/get?name={name}"))["registered_model"]!;
         Assert.Null(model["aliases"]);
     }
@@ -178,6 +178,30 @@ public sealed class ModelVersionEndpointTests(KeelServerFixture fixture) : IClas
         await _client.SendOkAsync(HttpMethod.Delete, "model-versions/delete-tag", new { name, version = "1", key = "validated" });
         var untagged = (await _client.GetOkAsync($"model-versions/get?name={name}&version=1"))["model_version"]!;
         Assert.Null(untagged["tags"]);
+    }
+
+    [Fact]
+    public async Task DeleteTag_MissingKey_Returns200EmptyLikeMlflow()
+    {
+        var (name, runId) = await ModelWithRunAsync();
+        await _client.CreateModelVersionAsync(name, runId);
+
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "model-versions/delete-tag", new { name, version = "1", key = "never-set" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DeleteTag_UnknownVersion_Returns404()
+    {
+        var (name, _) = await ModelWithRunAsync();
+
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "model-versions/delete-tag", new { name, version = "5", key = "k" });
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string)body["error_code"]!);
+        Assert.Equal($"Model Version (name={name}, version=5) not found", (string)body["message"]!);
     }
 
     [Fact]

@@ -131,9 +131,30 @@ public sealed class RegisteredModelEndpointTests(KeelServerFixture fixture) : IC
         await _client.SendOkAsync(HttpMethod.Delete, "registered-models/delete-tag", new { name, key = "owner" });
         var untagged = (await _client.GetOkAsync($"registered-models/get?name={name}"))["registered_model"]!;
         Assert.Null(untagged["tags"]);
+    }
+
+    [Fact]
+    public async Task DeleteTag_MissingKey_Returns200EmptyLikeMlflow()
+    {
+        var name = Unique("tags-missing");
+        await _client.CreateRegisteredModelAsync(name);
+
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "registered-models/delete-tag", new { name, key = "never-set" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DeleteTag_UnknownModel_Returns404()
+    {
+        var name = Unique("tags-absent");
+
         var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "registered-models/delete-tag", new { name, key = "owner" });
+
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string)body["error_code"]!);
+        Assert.Equal($"Registered Model with name={name} not found", (string)body["message"]!);
     }
 
     [Fact]
@@ -156,8 +177,46 @@ public sealed class RegisteredModelEndpointTests(KeelServerFixture fixture) : IC
 
         await _client.SendOkAsync(HttpMethod.Delete, "registered-models/alias", new { name, alias = "champion" });
         var (status, body) = await _client.GetJsonAsync($"registered-models/alias?name={name}&alias=champion");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string)body["error_code"]!);
+        Assert.Equal("Registered model alias champion not found.", (string)body["message"]!);
+    }
+
+    [Fact]
+    public async Task GetByAlias_UnknownModel_Returns400AliasNotFoundLikeMlflow()
+    {
+        // MLflow looks the alias up by (name, alias) alone, so an unknown model gets the same answer.
+        var name = Unique("alias-absent");
+
+        var (status, body) = await _client.GetJsonAsync($"registered-models/alias?name={name}&alias=champion");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string)body["error_code"]!);
+        Assert.Equal("Registered model alias champion not found.", (string)body["message"]!);
+    }
+
+    [Fact]
+    public async Task DeleteAlias_Missing_Returns200EmptyLikeMlflow()
+    {
+        var name = Unique("alias-del");
+        await _client.CreateRegisteredModelAsync(name);
+
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "registered-models/alias", new { name, alias = "never-set" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{}", body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DeleteAlias_UnknownModel_Returns404()
+    {
+        var name = Unique("alias-del-absent");
+
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Delete, "registered-models/alias", new { name, alias = "champion" });
+
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string)body["error_code"]!);
+        Assert.Equal($"Registered Model with name={name} not found", (string)body["message"]!);
     }
 
     [Fact]

@@ -156,7 +156,21 @@ public abstract class RegistryStoreContract : IAsyncLifetime
         Assert.Equal(ErrorCode.ResourceDoesNotExist, error.Code);
         Assert.Equal(new ModelAlias("champion", 2), Assert.Single((await Store.GetRegisteredModelAsync("m"))!.Aliases));
         await Store.DeleteAliasAsync("m", "champion");
-        Assert.Equal(ErrorCode.ResourceDoesNotExist, (await Assert.ThrowsAsync<KeelException>(() => Store.DeleteAliasAsync("m", "champion"))).Code);
+        Assert.Empty((await Store.GetRegisteredModelAsync("m"))!.Aliases);
+    }
+
+    [Fact]
+    public async Task DeleteAlias_Missing_IsANoOp_ButUnknownModelThrowsNotFound()
+    {
+        await ModelAsync("m");
+        await VersionAsync("m");
+        await Store.SetAliasAsync("m", "kept", 1, 3_000);
+
+        await Store.DeleteAliasAsync("m", "never-set");
+        var error = await Assert.ThrowsAsync<KeelException>(() => Store.DeleteAliasAsync("absent", "kept"));
+
+        Assert.Equal(new ModelAlias("kept", 1), Assert.Single((await Store.GetRegisteredModelAsync("m"))!.Aliases));
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, error.Code);
     }
 
     [Fact]
@@ -209,7 +223,22 @@ public abstract class RegistryStoreContract : IAsyncLifetime
         await Store.DeleteModelVersionTagAsync("m", 1, "v");
         Assert.Empty((await Store.GetRegisteredModelAsync("m"))!.Tags);
         Assert.Empty((await Store.GetModelVersionAsync("m", 1))!.Tags);
-        Assert.Equal(ErrorCode.ResourceDoesNotExist, (await Assert.ThrowsAsync<KeelException>(() => Store.DeleteModelVersionTagAsync("m", 1, "v"))).Code);
+    }
+
+    [Fact]
+    public async Task DeleteTag_MissingKey_IsANoOp_ButUnknownModelOrVersionThrowsNotFound()
+    {
+        await ModelAsync("m", new Tag("kept", "1"));
+        await VersionAsync("m");
+
+        await Store.DeleteRegisteredModelTagAsync("m", "never-set");
+        await Store.DeleteModelVersionTagAsync("m", 1, "never-set");
+        var unknownModel = await Assert.ThrowsAsync<KeelException>(() => Store.DeleteRegisteredModelTagAsync("absent", "kept"));
+        var unknownVersion = await Assert.ThrowsAsync<KeelException>(() => Store.DeleteModelVersionTagAsync("m", 9, "kept"));
+
+        Assert.Equal("kept", Assert.Single((await Store.GetRegisteredModelAsync("m"))!.Tags).Key);
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, unknownModel.Code);
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, unknownVersion.Code);
     }
 
     [Fact]
