@@ -39,14 +39,17 @@ public static class TensorInputsJson
                 throw KeelException.InvalidParameter("A tensor input needs an 'inputs' field: one nested array, or an object of them by input name.");
             }
 
-            return inputs.ValueKind switch
-            {
-                JsonValueKind.Object => Batch([.. schema.Select(column => ReadNamed(column, inputs))]),
-                JsonValueKind.Array => ReadUnnamed(schema, [.. inputs.EnumerateArray()]),
-                _ => throw KeelException.InvalidParameter($"'inputs' must be an array or an object of arrays, not {Describe(inputs)}."),
-            };
+            return ReadInputs(inputs, schema);
         }
     }
+
+    /// <summary>Reads the value of an already parsed 'inputs' field; see <see cref="Read(string, IReadOnlyList{ColumnSchema})"/>.</summary>
+    internal static DataBatch ReadInputs(JsonElement inputs, IReadOnlyList<ColumnSchema> schema) => inputs.ValueKind switch
+    {
+        JsonValueKind.Object => Batch([.. schema.Select(column => ReadNamed(column, inputs))]),
+        JsonValueKind.Array => ReadUnnamed(schema, [.. inputs.EnumerateArray()]),
+        _ => throw KeelException.InvalidParameter($"'inputs' must be an array or an object of arrays, not {JsonCells.Describe(inputs)}."),
+    };
 
     private static DataBatch Batch(DataColumn[] columns)
     {
@@ -66,7 +69,7 @@ public static class TensorInputsJson
 
         if (tensor.ValueKind != JsonValueKind.Array)
         {
-            throw KeelException.InvalidParameter($"Input '{column.Name}' must be an array with one entry per row, not {Describe(tensor)}.");
+            throw KeelException.InvalidParameter($"Input '{column.Name}' must be an array with one entry per row, not {JsonCells.Describe(tensor)}.");
         }
 
         return ReadColumn(column, [.. tensor.EnumerateArray()]);
@@ -110,7 +113,8 @@ public static class TensorInputsJson
         return new DataBatch([.. schema.Select((column, i) => ReadColumn(column, cells[i]))]);
     }
 
-    private static DataColumn ReadColumn(ColumnSchema column, List<JsonElement> rows)
+    /// <summary>One input from its rows, each a value or a nested array; the rows' shape must fit the input's.</summary>
+    internal static DataColumn ReadColumn(ColumnSchema column, List<JsonElement> rows)
     {
         int[]? rowShape = null;
         var values = new List<object>();
@@ -130,7 +134,7 @@ public static class TensorInputsJson
             }
 
             rowShape ??= shape;
-            values.AddRange(Flatten(rows[r]).Select(cell => Convert(cell, column, r)));
+            values.AddRange(JsonCells.Flatten(rows[r]).Select(cell => Convert(cell, column, r)));
         }
 
         var array = Array.CreateInstance(DataTypes.ElementType(column.Type), values.Count);
@@ -172,41 +176,12 @@ public static class TensorInputsJson
         return given.Length == expected.Count && given.Zip(expected).All(p => p.Second < 0 ? p.First > 0 : p.First == p.Second);
     }
 
-    private static IEnumerable<JsonElement> Flatten(JsonElement cell) =>
-        cell.ValueKind == JsonValueKind.Array ? cell.EnumerateArray().SelectMany(Flatten) : [cell];
-
-    private static object Convert(JsonElement cell, ColumnSchema column, int row)
-    {
-        try
-        {
-            return column.Type switch
-            {
-                DataType.Float32 when cell.ValueKind == JsonValueKind.Null => float.NaN,
-                DataType.Float64 when cell.ValueKind == JsonValueKind.Null => double.NaN,
-                DataType.Boolean => cell.GetBoolean(),
-                DataType.Int32 => cell.GetInt32(),
-                DataType.Int64 => cell.GetInt64(),
-                DataType.Float32 => (float)cell.GetDouble(),
-                DataType.Float64 => cell.GetDouble(),
-                DataType.String => cell.ValueKind == JsonValueKind.String ? cell.GetString()! : throw new InvalidOperationException(),
-                _ => throw new InvalidOperationException(),
-            };
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw KeelException.InvalidParameter(
-                $"Input '{column.Name}', row {row}: expected {column.Type.ToString().ToLowerInvariant()}, got {Describe(cell)}.");
-        }
-    }
+    private static object Convert(JsonElement cell, ColumnSchema column, int row) =>
+        JsonCells.TryRead(cell, column.Type, out var value)
+            ? value
+            : throw KeelException.InvalidParameter(
+                $"Input '{column.Name}', row {row}: expected {JsonCells.TypeName(column.Type)}, got {JsonCells.Describe(cell)}.");
 
     private static string ShapeText(IReadOnlyList<int> shape) =>
         shape.Count == 0 ? "a single value" : "shape [" + string.Join(", ", shape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
-
-    private static string Describe(JsonElement cell) => cell.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{cell.GetString()}\"",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Object => "an object",
-        _ => cell.GetRawText(),
-    };
 }

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using Keel.Cli.Hosting;
+using Keel.Client;
+using Keel.Server;
+using Keel.Serving;
+using Keel.Serving.Metrics;
+using Keel.Serving.Runtime;
+using Keel.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Keel.Cli.Commands;
+
+/// <summary><c>keel serve</c>: one model over MLflow's scoring protocol and the Open Inference Protocol, until Ctrl+C or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var modelUri = new Argument<string>("model-uri")
+        {
+            Description = "The model to serve: models:/<name>@<alias> (followed when the alias moves), models:/<name>/<version>, runs:/<run-id>/<path>",
+        };
+        var hostOption = new Option<string>("--host")
+        {
+            Description = "Interface to bind; a non-loopback address also needs --insecure",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var port = PortOption("--port", "HTTP port for /invocations, /v2 and /metrics; 0 picks a free one", 5001);
+        port.Aliases.Add("-p");
+        var grpcPort = PortOption("--grpc-port", "HTTP/2 port for the Open Inference Protocol's gRPC API; 0 picks a free one", 5002);
+        var noGrpc = new Option<bool>("--no-grpc") { Description = "Serve REST only" };
+        var defaults = new ServingOptions { ModelUri = "models:/defaults/1" };
+        var maxBatchSize = new Option<int>("--max-batch-size")
+        {
+            Description = "Most rows one predictor call takes when concurrent requests are coalesced; 1 turns batching off",
+            DefaultValueFactory = _ => defaults.MaxBatchSize,
+        };
+        maxBatchSize.Validators.Add(r => Require(r, r.GetValueOrDefault<int>() >= 1, "--max-batch-size must be at least 1."));
+        var maxBatchDelay = new Option<double>("--max-batch-delay-ms")
+        {
+            Description = "Longest a request waits for others to join its batch, in milliseconds",
+            DefaultValueFactory = _ => defaults.MaxBatchDelay.TotalMilliseconds,
+        };
+        maxBatchDelay.Validators.Add(r => Require(r, r.GetValueOrDefault<double>() >= 0, "--max-batch-delay-ms must not be negative."));
+        var reloadInterval = new Option<double>("--reload-interval")
+        {
+            Description = "How often the model URI is resolved again to notice a moved alias, in seconds",
+            DefaultValueFactory = _ => defaults.ReloadInterval.TotalSeconds,
+        };
+        reloadInterval.Validators.Add(r => Require(r, r.GetValueOrDefault<double>() > 0, "--reload-interval must be more than 0 seconds."));
+        var maxRequestBytes = new Option<long>("--max-request-bytes")
+        {
+            Description = "Largest request body accepted; larger ones get 413",
+            DefaultValueFactory = _ => defaults.MaxRequestBytes,
+        };
+        maxRequestBytes.Validators.Add(r => Require(r, r.GetValueOrDefault<long>() >= 1, "--max-request-bytes must be at least 1."));
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "Allow binding a non-loopback address although Keel has no authentication yet",
+        };
+        var clientOptions = new ClientOptions();
+
+        var command = new Command("serve", "Serve a model over MLflow's /invocations and the Open Inference Protocol v2 (REST and gRPC) until Ctrl+C")
+        {
+            modelUri, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
+            clientOptions.TrackingUri, clientOptions.DataDir,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var uri = ModelUri.RequireAny(parse.GetRequiredValue(modelUri).Trim());
+            var bindHost = parse.GetRequiredValue(hostOption).Trim();
+            if (!ServerCommand.IsLoopback(bindHost) && !parse.GetValue(insecure))
+            {
+                throw new CliException(
+                    $"refusing to listen on '{bindHost}': Keel has no authentication yet, so anyone who can reach it " +
+                    "could call the model; bind 127.0.0.1 (the default), or pass --insecure if this network is trusted");
+            }
+
+            var options = new ServingOptions
+            {
+                ModelUri = uri,
+                Host = bindHost,
+                Port = parse.GetValue(port),
+                GrpcPort = parse.GetValue(noGrpc) ? null : parse.GetValue(grpcPort),
+                MaxBatchSize = parse.GetValue(maxBatchSize),
+                MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(maxBatchDelay)),
+                ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reloadInterval)),
+                MaxRequestBytes = parse.GetValue(maxRequestBytes),
+            };
+            var configured = ClientOptions.ConfiguredTrackingUri(parse.GetValue(clientOptions.TrackingUri), host);
+            // Like the client commands: without a tracking URI, the local data dir's registry is served in-process.
+            await using var local = configured is null
+                ? await LocalServer.StartAsync(
+                    new StorageOptions(DataDirectory.Resolve(parse.GetValue(clientOptions.DataDir), host)),
+                    new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct)
+                : null;
+            var trackingUri = configured ?? local!.Address;
+            using var client = ClientOptions.CreateClient(trackingUri, host);
+            await RunAsync(host, client, trackingUri, options, warnInsecure: !ServerCommand.IsLoopback(bindHost), ct);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task RunAsync(CliHost host, KeelClient client, Uri trackingUri, ServingOptions options, bool warnInsecure, CancellationToken ct)
+    {
+        var metrics = new ServingMetrics();
+        ModelHost? model = null;
+        await ClientOptions.CallServerAsync(trackingUri, async () =>
+            model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, host.Time, null, metrics, ct), ct);
+        await using var modelHost = model!;
+        await using var app = KeelServingHost.Create(options, modelHost, metrics);
+        await app.StartAsync(ct);
+        try
+        {
+            if (warnInsecure)
+            {
+                await host.Error.WriteLineAsync(
+                    $"warning: listening on {options.Host} without authentication (--insecure): anyone who can reach these ports can call the model");
+            }
+
+            var addresses = app.Addresses();
+            var rest = addresses.Rest.ToString().TrimEnd('/');
+            var served = modelHost.Current;
+            await host.Out.WriteLineAsync($"Serving {served?.ModelName} version {served?.Version} ({options.ModelUri}) listening on {rest}");
+            await host.Out.WriteLineAsync($"  MLflow:  POST {rest}/invocations");
+            await host.Out.WriteLineAsync($"  OIP v2:  POST {rest}/v2/models/{served?.ModelName}/infer");
+            if (addresses.Grpc is { } grpc)
+            {
+                await host.Out.WriteLineAsync($"  gRPC:    {grpc.ToString().TrimEnd('/')} (inference.GRPCInferenceService)");
+            }
+
+            await host.Out.WriteLineAsync($"  metrics: {rest}/metrics");
+            await host.Out.WriteLineAsync($"  registry: {trackingUri.ToString().TrimEnd('/')}");
+            await host.Out.WriteLineAsync("Press Ctrl+C to stop.");
+            await host.Out.FlushAsync(ct);
+            await app.WaitForShutdownAsync(ct);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static Option<int> PortOption(string name, string description, int defaultPort)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultPort };
+        option.Validators.Add(r => Require(r, r.GetValueOrDefault<int>() is >= 0 and <= 65535, $"{name} must be between 0 and 65535."));
+        return option;
+    }
+
+    private static void Require(System.CommandLine.Parsing.OptionResult result, bool valid, string message)
+    {
+        if (!valid)
+        {
+            result.AddError(message);
+        }
+    }
+}
