@@ -1,7 +1,7 @@
 using Keel.Benchmarks;
 
 // Each benchmark measures its reference in the same run and prints the ratio; see docs/benchmarks.md.
-IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark()];
+IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -38,7 +38,7 @@ try
     await benchmark.RunAsync(options);
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException)
+catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException or Keel.Core.Common.KeelException)
 {
     Console.Error.WriteLine($"error: the {benchmark.Name} benchmark could not run: {e.Message}");
     return 1;

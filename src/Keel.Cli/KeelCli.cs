@@ -19,7 +19,9 @@ internal static class KeelCli
         root.Subcommands.Add(RunsCommands.Create(host));
         root.Subcommands.Add(ArtifactsCommands.Create(host));
         root.Subcommands.Add(ModelsCommands.Create(host));
+        root.Subcommands.Add(DeployCommands.Create(host));
         root.Subcommands.Add(ServeCommand.Create(host));
+        root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(QuickstartCommand.Create(host));
         return root;
     }

@@ -15,7 +15,7 @@ public static class KeelStorage
         var databasePath = SqlitePath(options.BackendStoreUri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
         var artifacts = LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory);
         var tracking = await SqliteTrackingStore.OpenAsync(databasePath, time, ct);
-        return new KeelStores(tracking, tracking.CreateRegistryStore(), artifacts, tracking);
+        return new KeelStores(tracking, tracking.CreateRegistryStore(), tracking.CreateDeploymentStore(), artifacts, tracking);
     }
 
     /// <summary>MLflow's spelling: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>.</summary>

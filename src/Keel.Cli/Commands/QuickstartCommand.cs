@@ -75,6 +75,7 @@ internal static class QuickstartCommand
     {
         var results = new List<SweepResult>();
         Champion? champion = null;
+        IReadOnlyList<ServedAnswer>? served = null;
         using var client = ClientOptions.CreateClient(trackingUri, host);
         await ClientOptions.CallServerAsync(trackingUri, async () =>
         {
@@ -86,8 +87,9 @@ internal static class QuickstartCommand
             var sweep = new QuickstartSweep(client, dataset, trainer, host.Time);
             await TrainAllAsync(output, sweep, experimentId, results, ct);
             champion = await ChampionModel.RegisterAndScoreAsync(client, modelName, Best(results), trainer, ct);
+            served = await QuickstartServing.ServeAndCallAsync(client, champion, trainer, host.Time, ct);
         }, ct);
-        return new QuickstartOutcome(results, champion!);
+        return new QuickstartOutcome(results, champion!, served!);
     }
 
     // Best by test AUC; the lower test log-loss breaks ties, since several settings separate this data perfectly.
@@ -183,6 +185,7 @@ internal static class QuickstartCommand
             $"[bold]Best run by test AUC[/]: [green]{Markup.Escape(best.Setting.RunName)}[/] ({best.RunId}): test_auc {Format.Number(best.Test.Auc)}, " +
             $"test_log_loss {Format.Number(best.Test.LogLoss)}, test_accuracy {Format.Number(best.Test.Accuracy)}");
         ReportChampion(output, outcome.Champion);
+        ReportServing(output, outcome.Served);
         output.Line();
         output.Line("Inspect the runs and the model:");
         foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion))
@@ -212,8 +215,19 @@ internal static class QuickstartCommand
         output.Write(table);
     }
 
+    private static void ReportServing(CliOutput output, IReadOnlyList<ServedAnswer> answers)
+    {
+        output.Line();
+        output.MarkupLine("[bold]Served[/] the champion on a free loopback port (as `keel serve` does) and called it over both REST protocols:");
+        foreach (var answer in answers)
+        {
+            output.Line($"  {answer.Protocol}: POST {answer.Url} -> answered by {answer.AnsweredBy}");
+            output.Line(answer.Body);
+        }
+    }
+
     private static string Diagnosis(bool malignant) => malignant ? "malignant" : "benign";
 }
 
 /// <summary>What a quickstart left behind: the sweep's runs and the champion registered from the best of them.</summary>
-internal sealed record QuickstartOutcome(IReadOnlyList<SweepResult> Results, Champion Champion);
+internal sealed record QuickstartOutcome(IReadOnlyList<SweepResult> Results, Champion Champion, IReadOnlyList<ServedAnswer> Served);

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Keel.Cli.Hosting;
 using Keel.Client;
+using Keel.Core.Deployments;
 using Keel.Server;
 using Keel.Serving;
 using Keel.Serving.Metrics;
+using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Keel.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -16,9 +18,18 @@ internal static class ServeCommand
 {
     public static Command Create(CliHost host)
     {
-        var modelUri = new Argument<string>("model-uri")
+        var modelUri = new Argument<string?>("model-uri")
         {
             Description = "The model to serve: models:/<name>@<alias> (followed when the alias moves), models:/<name>/<version>, runs:/<run-id>/<path>",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var deployment = new Option<string?>("--deployment")
+        {
+            Description = "Serve a deployment instead of one model: a YAML file with routes (name, model_uri, weight), shadows and sticky_header",
+        };
+        var shadowLog = new Option<string?>("--shadow-log")
+        {
+            Description = "With --deployment: append each shadow comparison to this JSON-lines file",
         };
         var hostOption = new Option<string>("--host")
         {
@@ -62,12 +73,13 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve a model over MLflow's /invocations and the Open Inference Protocol v2 (REST and gRPC) until Ctrl+C")
         {
-            modelUri, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
+            modelUri, deployment, shadowLog, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
             clientOptions.TrackingUri, clientOptions.DataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var uri = ModelUri.RequireAny(parse.GetRequiredValue(modelUri).Trim());
+            var spec = ReadDeployment(parse.GetValue(modelUri), parse.GetValue(deployment), host);
+            var uri = spec?.Routes[0].ModelUri ?? ModelUri.RequireAny(parse.GetValue(modelUri)!.Trim());
             var bindHost = parse.GetRequiredValue(hostOption).Trim();
             if (!ServerCommand.IsLoopback(bindHost) && !parse.GetValue(insecure))
             {
@@ -96,19 +108,49 @@ internal static class ServeCommand
                 : null;
             var trackingUri = configured ?? local!.Address;
             using var client = ClientOptions.CreateClient(trackingUri, host);
-            await RunAsync(host, client, trackingUri, options, warnInsecure: !ServerCommand.IsLoopback(bindHost), ct);
+            var shadowLogPath = parse.GetValue(shadowLog) is { } log ? Path.GetFullPath(log, host.WorkingDirectory) : null;
+            await RunAsync(host, client, trackingUri, options, spec, shadowLogPath, warnInsecure: !ServerCommand.IsLoopback(bindHost), ct);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task RunAsync(CliHost host, KeelClient client, Uri trackingUri, ServingOptions options, bool warnInsecure, CancellationToken ct)
+    /// <summary>Exactly one of a model URI and <c>--deployment</c>; the deployment file parsed and checked.</summary>
+    private static DeploymentSpec? ReadDeployment(string? modelUri, string? file, CliHost host)
+    {
+        if (string.IsNullOrWhiteSpace(modelUri) == string.IsNullOrWhiteSpace(file))
+        {
+            throw new CliException("give either a model URI or --deployment <file.yaml>, not both and not neither", ExitCodes.Usage);
+        }
+
+        if (file is null)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(file, host.WorkingDirectory);
+        if (!File.Exists(path))
+        {
+            throw new CliException($"deployment file '{path}' does not exist", ExitCodes.Usage);
+        }
+
+        return DeploymentYaml.Parse(File.ReadAllText(path));
+    }
+
+    private static async Task RunAsync(
+        CliHost host, KeelClient client, Uri trackingUri, ServingOptions options, DeploymentSpec? spec, string? shadowLog, bool warnInsecure, CancellationToken ct)
     {
         var metrics = new ServingMetrics();
-        ModelHost? model = null;
-        await ClientOptions.CallServerAsync(trackingUri, async () =>
-            model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, host.Time, null, metrics, ct), ct);
-        await using var modelHost = model!;
+        IModelScorer? scorer = null;
+        await ClientOptions.CallServerAsync(trackingUri, async () => scorer = spec is null
+            ? await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, host.Time, null, metrics, ct)
+            : await TrafficRouter.StartAsync(
+                spec,
+                (uri, token) => ModelHost.StartAsync(new RegistryModelSource(client, uri), options with { ModelUri = uri }, host.Time, null, metrics, token),
+                new TrafficRouterOptions { Metrics = metrics, ShadowLogPath = shadowLog, Time = host.Time },
+                ct), ct);
+        await using var owned = (IAsyncDisposable)scorer!;
+        var modelHost = scorer!;
         await using var app = KeelServingHost.Create(options, modelHost, metrics);
         await app.StartAsync(ct);
         try
@@ -122,7 +164,10 @@ internal static class ServeCommand
             var addresses = app.Addresses();
             var rest = addresses.Rest.ToString().TrimEnd('/');
             var served = modelHost.Current;
-            await host.Out.WriteLineAsync($"Serving {served?.ModelName} version {served?.Version} ({options.ModelUri}) listening on {rest}");
+            var what = spec is null
+                ? $"{served?.ModelName} version {served?.Version} ({options.ModelUri})"
+                : $"deployment {spec.Name} ({string.Join(", ", spec.Routes.Select(r => $"{r.Name} weight {r.Weight:G} {r.ModelUri}"))}{string.Concat(spec.Shadows.Select(s => $", shadow {s.Name} {s.ModelUri}"))})";
+            await host.Out.WriteLineAsync($"Serving {what} listening on {rest}");
             await host.Out.WriteLineAsync($"  MLflow:  POST {rest}/invocations");
             await host.Out.WriteLineAsync($"  OIP v2:  POST {rest}/v2/models/{served?.ModelName}/infer");
             if (addresses.Grpc is { } grpc)

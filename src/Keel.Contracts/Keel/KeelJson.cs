@@ -22,5 +22,12 @@ public static class KeelJson
     ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ResolvedModelUriResponse))]
 [JsonSerializable(typeof(ModelVersionLineageResponse))]
+[JsonSerializable(typeof(CreateDeploymentRequest))]
+[JsonSerializable(typeof(UpdateDeploymentRequest))]
+[JsonSerializable(typeof(RollbackDeploymentRequest))]
+[JsonSerializable(typeof(DeploymentDto))]
+[JsonSerializable(typeof(ListDeploymentsResponse))]
+[JsonSerializable(typeof(DeploymentHistoryResponse))]
+[JsonSerializable(typeof(DeleteDeploymentResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class KeelJsonContext : JsonSerializerContext;

@@ -10,4 +10,10 @@ public static class KeelRoutes
 
     /// <summary>GET <c>lineage/model-versions/{name}/{version}</c>: what produced a model version.</summary>
     public const string ModelVersionLineage = "lineage/model-versions";
+
+    /// <summary>
+    /// Deployments: POST (create) and GET (list) here; GET, PUT, PATCH and DELETE on <c>deployments/{name}</c>;
+    /// GET <c>deployments/{name}/history</c>; POST <c>deployments/{name}/rollback</c>.
+    /// </summary>
+    public const string Deployments = "deployments";
 }

@@ -9,17 +9,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Server.KeelApi;
 
-/// <summary>Keel's own API under <c>/api/keel/v1</c>: model URI resolution and model lineage.</summary>
+/// <summary>Keel's own API under <c>/api/keel/v1</c>: model URI resolution, model lineage and deployments.</summary>
 public static class KeelApiEndpoints
 {
     public static IServiceCollection AddKeelApi(this IServiceCollection services) =>
-        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>();
+        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>().AddKeelDeployments();
 
     public static IEndpointRouteBuilder MapKeelApiEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(KeelRoutes.ApiPrefix);
         group.MapGet(KeelRoutes.ModelUrisResolve, ResolveAsync);
         group.MapGet(KeelRoutes.ModelVersionLineage + "/{name}/{version}", LineageAsync);
+        group.MapDeploymentEndpoints();
         return app;
     }
 

@@ -37,8 +37,8 @@ internal static class MlflowScoringEndpoints
 
             var body = await RequestBody.ReadAsync(context.Request, ct);
             var request = MlflowScoringRequest.Parse(body.Span, mediaType.ToLowerInvariant(), current.Inputs);
-            var result = await scorer.ScoreAsync(request.Batch, ct);
-            ScoringPipeline.SetVersionHeaders(context.Response, result.Version);
+            var result = await ScoringPipeline.ScoreAsync(scorer, context.Request, request.Batch, ct);
+            ScoringPipeline.SetResultHeaders(context.Response, result);
             context.Response.ContentType = MlflowScoringRequest.JsonContentType;
             await context.Response.Body.WriteAsync(MlflowScoringResponse.Write(result.Outputs), ct);
             return result.Version;

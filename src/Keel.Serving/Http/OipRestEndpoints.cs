@@ -70,8 +70,8 @@ internal static class OipRestEndpoints
             var body = await RequestBody.ReadAsync(context.Request, ct);
             var request = OipInferenceRequest.Parse(body.Span, current.Inputs);
             OipInferenceResponse.ValidateRequestedOutputs(request.RequestedOutputs, current.Outputs);
-            var result = await scorer.ScoreAsync(request.Batch, ct);
-            ScoringPipeline.SetVersionHeaders(context.Response, result.Version);
+            var result = await ScoringPipeline.ScoreAsync(scorer, context.Request, request.Batch, ct);
+            ScoringPipeline.SetResultHeaders(context.Response, result);
             context.Response.ContentType = JsonContentType;
             var answer = OipInferenceResponse.Write(result.Version.ModelName, result.Version.Version, request.Id, result.Outputs, request.RequestedOutputs);
             await context.Response.Body.WriteAsync(answer, ct);

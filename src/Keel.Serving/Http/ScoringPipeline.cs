@@ -1,4 +1,6 @@
+using Keel.Core.Models;
 using Keel.Serving.Metrics;
+using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -21,6 +23,7 @@ internal sealed partial class ScoringPipeline(
 {
     public const string ModelHeader = "X-Keel-Model";
     public const string VersionHeader = "X-Keel-Model-Version";
+    public const string RouteHeader = "X-Keel-Route";
 
     /// <summary>
     /// Runs <paramref name="handle"/> with the version being served; it writes the answer and returns the version
@@ -80,6 +83,22 @@ internal sealed partial class ScoringPipeline(
     {
         response.Headers[ModelHeader] = version.ModelName;
         response.Headers[VersionHeader] = version.Version;
+    }
+
+    /// <summary>Scores on the registered scorer, passing a routing scorer the value of its sticky header.</summary>
+    public static Task<ScoreResult> ScoreAsync(IModelScorer scorer, HttpRequest request, DataBatch batch, CancellationToken ct) =>
+        scorer is IRoutingScorer { RoutingHeader: { } header } routing
+            ? routing.ScoreAsync(batch, request.Headers[header].ToString(), ct)
+            : scorer.ScoreAsync(batch, ct);
+
+    /// <summary>Names the version that answered and, behind a deployment, its route; set before the body is written.</summary>
+    public static void SetResultHeaders(HttpResponse response, ScoreResult result)
+    {
+        SetVersionHeaders(response, result.Version);
+        if (result.Route is { } route)
+        {
+            response.Headers[RouteHeader] = route;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error scoring {Path}")]

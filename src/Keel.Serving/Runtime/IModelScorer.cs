@@ -14,7 +14,11 @@ public sealed record ServedVersion(
     string ModelName, string Version, string Flavor, MlModel MlModel, IReadOnlyList<ColumnSchema> Inputs, IReadOnlyList<ColumnSchema> Outputs);
 
 /// <summary>A batch's predictions and the version that made them.</summary>
-public sealed record ScoreResult(DataBatch Outputs, ServedVersion Version);
+public sealed record ScoreResult(DataBatch Outputs, ServedVersion Version)
+{
+    /// <summary>The deployment route that answered (see <see cref="Routing.TrafficRouter"/>); null when one model is served.</summary>
+    public string? Route { get; init; }
+}
 
 /// <summary>
 /// What every protocol endpoint calls: the served model behind adaptive batching and hot reload. Bad input

@@ -143,5 +143,23 @@ internal static class SqliteMigrations
                 PRIMARY KEY (model_pk, alias)
             ) WITHOUT ROWID;
             """),
+        new(3, "deployments", """
+            -- A deployment row points at its current revision; revisions are appended, never updated, so the
+            -- history is the table itself and a rollback is one more row.
+            CREATE TABLE deployments (
+                deployment_pk INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                creation_timestamp INTEGER NOT NULL,
+                last_updated_timestamp INTEGER NOT NULL,
+                current_revision INTEGER NOT NULL
+            );
+            CREATE TABLE deployment_revisions (
+                deployment_pk INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                creation_timestamp INTEGER NOT NULL,
+                spec TEXT NOT NULL,
+                PRIMARY KEY (deployment_pk, revision)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -72,6 +72,12 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.Contains($"Loaded models:/{modelName}@champion back (onnx flavor) and scored 6 held-out rows", result.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"│ 1\s+│ (malignant|benign)\s+│ (malignant|benign)\s+│\s+[0-9.e-]+ │", result.Stdout);
         Assert.Contains($"keel models lineage models:/{modelName}@champion --tracking-uri", result.Stdout, StringComparison.Ordinal);
+
+        // Served and called over both REST protocols, answered by the champion.
+        Assert.Contains($"MLflow /invocations: POST http://127.0.0.1:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"/v2/models/{modelName}/infer -> answered by {modelName} version 1", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("{\"predictions\":[{", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"\"model_name\":\"{modelName}\",\"model_version\":\"1\",\"id\":\"quickstart\"", result.Stdout.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains($"keel runs show {best.Info.RunId} --tracking-uri {fixture.Server.BaseAddress}", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"keel runs list --experiment-name {experiment} --tracking-uri", result.Stdout, StringComparison.Ordinal);
     }

@@ -102,6 +102,74 @@ public sealed partial class ServeCommandTests(KeelServerFixture fixture) : IClas
         Assert.Contains($"{url}/metrics", stdout.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_DeploymentFile_RoutesByWeightAndRecordsShadowComparisons()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = await RegisterModelAsync();
+        using var scratch = new TempDirectory("keel-e2e-serve-deployment");
+        var file = Path.Combine(scratch.Path, "deployment.yaml");
+        var shadowLog = Path.Combine(scratch.Path, "shadow.jsonl");
+        await File.WriteAllTextAsync(file, $"""
+            name: churn-live
+            routes:
+            - name: champion
+              model_uri: models:/{name}/1
+              weight: 100
+            - name: challenger
+              model_uri: models:/{name}/1
+              weight: 0
+            shadows:
+            - name: candidate
+              model_uri: models:/{name}/1
+            """, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stdout = new SynchronizedWriter();
+        var stderr = new SynchronizedWriter();
+
+        var serving = KeelCli.RunAsync(
+            ["serve", "--deployment", file, "--shadow-log", shadowLog, "--port", "0", "--no-grpc", "--tracking-uri", TrackingUri],
+            KeelCommandLine.Host(stdout, stderr), stop.Token);
+        var url = await WaitForUrlAsync(stdout, serving);
+        using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
+        var routes = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var scored = await http.PostAsync("invocations",
+                new StringContent("""{"inputs": {"X": [0.1, 0.9]}}""", Encoding.UTF8, "application/json"), ct);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            routes.Add(scored.Headers.GetValues("X-Keel-Route").Single());
+        }
+
+        await WaitUntilAsync(() => File.Exists(shadowLog) && File.ReadAllLines(shadowLog).Length >= 20);
+        await stop.CancelAsync();
+        var exitCode = await serving;
+
+        Assert.Equal(0, exitCode);
+        Assert.All(routes, route => Assert.Equal("champion", route));
+        Assert.Contains("Serving deployment churn-live (champion weight 100", stdout.Text, StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(shadowLog), line => Assert.Contains("\"candidate\"", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_BothModelUriAndDeployment_IsAUsageError()
+    {
+        var result = await KeelCommandLine.RunAsync("serve", "models:/x/1", "--deployment", "d.yaml", "--tracking-uri", TrackingUri);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("either a model URI or --deployment", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 300 && !condition(); attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(condition(), "the condition did not hold within 30 s");
+    }
+
     private async Task<string> RegisterModelAsync()
     {
         var ct = TestContext.Current.CancellationToken;

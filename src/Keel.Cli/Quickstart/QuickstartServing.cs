@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Keel.Client;
+using Keel.Core.Models;
+using Keel.Core.Models.Json;
+using Keel.Core.Serving;
+using Keel.Serving;
+using Keel.Serving.Metrics;
+using Keel.Serving.Runtime;
+
+namespace Keel.Cli.Quickstart;
+
+/// <summary>One call to the served champion: the protocol, where it went, and what came back.</summary>
+internal sealed record ServedAnswer(string Protocol, string Url, string AnsweredBy, string Body);
+
+/// <summary>
+/// Serves the champion the way <c>keel serve</c> does (its own host, on a free loopback port) and calls it through
+/// MLflow's scoring protocol and the Open Inference Protocol, as an application would.
+/// </summary>
+internal static class QuickstartServing
+{
+    private const int Rows = 3;
+
+    public static async Task<IReadOnlyList<ServedAnswer>> ServeAndCallAsync(
+        KeelClient client, Champion champion, BreastCancerTrainer trainer, TimeProvider time, CancellationToken ct)
+    {
+        var options = new ServingOptions { ModelUri = champion.ModelUri, Host = "127.0.0.1", Port = 0, GrpcPort = null };
+        var metrics = new ServingMetrics();
+        await using var model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, time, null, metrics, ct);
+        await using var app = KeelServingHost.Create(options, model, metrics);
+        await app.StartAsync(ct);
+        try
+        {
+            var baseAddress = app.Addresses().Rest;
+            using var http = new HttpClient { BaseAddress = baseAddress };
+            var (features, _) = trainer.TestExample(Rows);
+            var invocations = new JsonObject { ["dataframe_split"] = JsonNode.Parse(DataFrameSplitJson.Write(features)) };
+            var infer = new JsonObject { ["id"] = "quickstart", ["inputs"] = new JsonArray([.. features.Columns.Select(Tensor)]) };
+            return
+            [
+                await CallAsync(http, "MLflow /invocations", "invocations", invocations, ct),
+                await CallAsync(http, "Open Inference Protocol v2", $"v2/models/{Uri.EscapeDataString(champion.ModelName)}/infer", infer, ct),
+            ];
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static JsonNode Tensor(DataColumn column) => new JsonObject
+    {
+        ["name"] = column.Name,
+        ["shape"] = new JsonArray(column.RowCount),
+        ["datatype"] = OipDataTypes.Of(column.Type),
+        ["data"] = new JsonArray([.. column.As<float>().Select(v => (JsonNode)v)]),
+    };
+
+    private static async Task<ServedAnswer> CallAsync(HttpClient http, string protocol, string path, JsonObject body, CancellationToken ct)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        using var response = await http.PostAsync(path, content, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CliException($"the served model answered {(int)response.StatusCode} to {path}: {text}");
+        }
+
+        var answeredBy = string.Create(CultureInfo.InvariantCulture,
+            $"{Header(response, "X-Keel-Model")} version {Header(response, "X-Keel-Model-Version")}");
+        return new ServedAnswer(protocol, new Uri(http.BaseAddress!, path).ToString(), answeredBy, text);
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "?";
+}
