@@ -27,6 +27,10 @@ internal static class ServeCommand
         {
             Description = "Serve a deployment instead of one model: a YAML file with routes (name, model_uri, weight), shadows and sticky_header",
         };
+        var deploymentName = new Option<string?>("--deployment-name")
+        {
+            Description = "Serve a deployment the tracking server holds (see `keel deploy`), following its updates and rollbacks",
+        };
         var shadowLog = new Option<string?>("--shadow-log")
         {
             Description = "With --deployment: append each shadow comparison to this JSON-lines file",
@@ -73,13 +77,14 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve a model over MLflow's /invocations and the Open Inference Protocol v2 (REST and gRPC) until Ctrl+C")
         {
-            modelUri, deployment, shadowLog, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
+            modelUri, deployment, deploymentName, shadowLog, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
             clientOptions.TrackingUri, clientOptions.DataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var spec = ReadDeployment(parse.GetValue(modelUri), parse.GetValue(deployment), host);
-            var uri = spec?.Routes[0].ModelUri ?? ModelUri.RequireAny(parse.GetValue(modelUri)!.Trim());
+            var followed = parse.GetValue(deploymentName);
+            var spec = ReadDeployment(parse.GetValue(modelUri), parse.GetValue(deployment), followed, host);
+            var uri = spec?.Routes[0].ModelUri ?? (followed is null ? ModelUri.RequireAny(parse.GetValue(modelUri)!.Trim()) : "");
             var bindHost = parse.GetRequiredValue(hostOption).Trim();
             if (!ServerCommand.IsLoopback(bindHost) && !parse.GetValue(insecure))
             {
@@ -109,18 +114,30 @@ internal static class ServeCommand
             var trackingUri = configured ?? local!.Address;
             using var client = ClientOptions.CreateClient(trackingUri, host);
             var shadowLogPath = parse.GetValue(shadowLog) is { } log ? Path.GetFullPath(log, host.WorkingDirectory) : null;
-            await RunAsync(host, client, trackingUri, options, spec, shadowLogPath, warnInsecure: !ServerCommand.IsLoopback(bindHost), ct);
+            Func<TrafficRouter, DeploymentFollower>? startFollowing = null;
+            if (followed is not null)
+            {
+                await ClientOptions.CallServerAsync(trackingUri, async () =>
+                {
+                    var (fetched, revision) = await DeploymentFollower.FetchAsync(client, followed, ct);
+                    spec = fetched;
+                    options = options with { ModelUri = fetched.Routes[0].ModelUri };
+                    startFollowing = router => DeploymentFollower.Start(client, router, followed, revision, options.ReloadInterval, host.Time);
+                }, ct);
+            }
+
+            await RunAsync(host, client, trackingUri, options, spec, shadowLogPath, startFollowing, warnInsecure: !ServerCommand.IsLoopback(bindHost), ct);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>Exactly one of a model URI and <c>--deployment</c>; the deployment file parsed and checked.</summary>
-    private static DeploymentSpec? ReadDeployment(string? modelUri, string? file, CliHost host)
+    /// <summary>Exactly one of a model URI, <c>--deployment</c> and <c>--deployment-name</c>; a deployment file parsed and checked.</summary>
+    private static DeploymentSpec? ReadDeployment(string? modelUri, string? file, string? name, CliHost host)
     {
-        if (string.IsNullOrWhiteSpace(modelUri) == string.IsNullOrWhiteSpace(file))
+        if (new[] { modelUri, file, name }.Count(v => !string.IsNullOrWhiteSpace(v)) != 1)
         {
-            throw new CliException("give either a model URI or --deployment <file.yaml>, not both and not neither", ExitCodes.Usage);
+            throw new CliException("give either a model URI, --deployment <file.yaml> or --deployment-name <name>: exactly one", ExitCodes.Usage);
         }
 
         if (file is null)
@@ -138,7 +155,8 @@ internal static class ServeCommand
     }
 
     private static async Task RunAsync(
-        CliHost host, KeelClient client, Uri trackingUri, ServingOptions options, DeploymentSpec? spec, string? shadowLog, bool warnInsecure, CancellationToken ct)
+        CliHost host, KeelClient client, Uri trackingUri, ServingOptions options, DeploymentSpec? spec, string? shadowLog,
+        Func<TrafficRouter, DeploymentFollower>? startFollowing, bool warnInsecure, CancellationToken ct)
     {
         var metrics = new ServingMetrics();
         IModelScorer? scorer = null;
@@ -151,6 +169,7 @@ internal static class ServeCommand
                 ct), ct);
         await using var owned = (IAsyncDisposable)scorer!;
         var modelHost = scorer!;
+        await using var follower = startFollowing is not null && scorer is TrafficRouter router ? startFollowing(router) : null;
         await using var app = KeelServingHost.Create(options, modelHost, metrics);
         await app.StartAsync(ct);
         try

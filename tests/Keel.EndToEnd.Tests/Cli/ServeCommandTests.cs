@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Keel.Cli;
 using Keel.Client;
 using Keel.Client.Models;
+using Keel.Contracts.KeelApi;
 using Keel.Core.Models;
 using Keel.EndToEnd.Tests.Support;
 using Keel.Testing;
@@ -152,12 +153,68 @@ public sealed partial class ServeCommandTests(KeelServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Serve_DeploymentName_FollowsUpdatesAndRollbacksOnTheServer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = await RegisterModelAsync();
+        var deployment = $"live-{Guid.NewGuid():N}";
+        using var client = new KeelClient(fixture.Server.BaseAddress);
+        DeploymentSpecDto Weights(double a, double b) => new()
+        {
+            Routes =
+            [
+                new DeploymentRouteDto { Name = "a", ModelUri = $"models:/{name}/1", Weight = a },
+                new DeploymentRouteDto { Name = "b", ModelUri = $"models:/{name}/1", Weight = b },
+            ],
+        };
+        await client.CreateDeploymentAsync(deployment, Weights(100, 0), ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stdout = new SynchronizedWriter();
+
+        var serving = KeelCli.RunAsync(
+            ["serve", "--deployment-name", deployment, "--reload-interval", "0.2", "--port", "0", "--no-grpc", "--tracking-uri", TrackingUri],
+            KeelCommandLine.Host(stdout, new SynchronizedWriter()), stop.Token);
+        var url = await WaitForUrlAsync(stdout, serving);
+        using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
+        async Task<string> RouteAsync()
+        {
+            using var scored = await http.PostAsync("invocations", new StringContent("""{"inputs": {"X": [0.5]}}""", Encoding.UTF8, "application/json"), ct);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            return scored.Headers.GetValues("X-Keel-Route").Single();
+        }
+
+        var before = await RouteAsync();
+        await client.UpdateDeploymentAsync(deployment, Weights(0, 100), ct);
+        var updated = await EventuallyAsync(RouteAsync, "b");
+        await client.RollbackDeploymentAsync(deployment, ct: ct);
+        var rolledBack = await EventuallyAsync(RouteAsync, "a");
+        await stop.CancelAsync();
+
+        Assert.Equal("a", before);
+        Assert.Equal("b", updated);
+        Assert.Equal("a", rolledBack);
+        Assert.Equal(0, await serving);
+    }
+
+    private static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)
+    {
+        var value = await read();
+        for (var attempt = 0; attempt < 150 && value != expected; attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            value = await read();
+        }
+
+        return value;
+    }
+
+    [Fact]
     public async Task Serve_BothModelUriAndDeployment_IsAUsageError()
     {
         var result = await KeelCommandLine.RunAsync("serve", "models:/x/1", "--deployment", "d.yaml", "--tracking-uri", TrackingUri);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("either a model URI or --deployment", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("either a model URI, --deployment <file.yaml> or --deployment-name <name>: exactly one", result.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
