@@ -4,7 +4,7 @@ using Keel.Testing;
 
 namespace Keel.Client.Tests.Artifacts;
 
-public sealed class ArtifactTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+public sealed class ArtifactTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>, IDisposable
 {
     private readonly KeelClient _client = fixture.Client;
     private readonly TempDirectory _temp = new("keel-client-artifacts");

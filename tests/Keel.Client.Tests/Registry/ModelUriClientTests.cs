@@ -4,7 +4,7 @@ using Keel.Testing;
 
 namespace Keel.Client.Tests.Registry;
 
-public sealed class ModelUriClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+public sealed class ModelUriClientTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>, IDisposable
 {
     private readonly KeelClient _client = fixture.Client;
     private readonly TempDirectory _temp = new("keel-client-models");

@@ -1,9 +1,10 @@
 using Keel.Client.Tests.Support;
 using Keel.Contracts.Mlflow;
+using Keel.Testing;
 
 namespace Keel.Client.Tests.Registry;
 
-public sealed class RegistryClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public sealed class RegistryClientTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     private readonly KeelClient _client = fixture.Client;
 

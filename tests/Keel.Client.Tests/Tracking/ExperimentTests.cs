@@ -1,9 +1,10 @@
 using Keel.Client.Tests.Support;
 using Keel.Contracts.Mlflow;
+using Keel.Testing;
 
 namespace Keel.Client.Tests.Tracking;
 
-public sealed class ExperimentTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public sealed class ExperimentTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     private readonly KeelClient _client = fixture.Client;
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Keel.Client.Tests.Support;
 using Keel.Contracts.Mlflow;
+using Keel.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keel.Client.Tests.Tracking;
 
-public sealed class RunScopeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public sealed class RunScopeTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     private readonly KeelClient _client = fixture.Client;
 

@@ -21,30 +21,12 @@ public sealed class TumourPrediction
 }
 
 /// <summary>The SDK's model helpers against a real Keel server: log, register, load by alias, score.</summary>
-public sealed class ModelRoundTripTests : IAsyncLifetime
+public sealed class ModelRoundTripTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     private readonly MLContext _ml = new(seed: 5);
     private readonly TumourRow[] _train = PackageModels.Rows(400, seed: 11);
     private readonly TumourRow[] _test = PackageModels.Rows(500, seed: 12);
-    private KeelTestServer? _server;
-    private KeelClient? _client;
-
-    private KeelClient Client => _client!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await KeelTestServer.StartAsync(ct: TestContext.Current.CancellationToken);
-        _client = new KeelClient(_server.BaseAddress);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+    private KeelClient Client => fixture.Client;
 
     [Fact]
     public async Task A_logged_and_registered_ML_NET_model_loads_by_alias_and_predicts_exactly_as_in_memory()

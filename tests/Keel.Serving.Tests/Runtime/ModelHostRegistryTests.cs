@@ -10,29 +10,11 @@ using Keel.Testing;
 namespace Keel.Serving.Tests.Runtime;
 
 /// <summary><see cref="ModelHost"/> over <see cref="RegistryModelSource"/> against a real Keel server, following an alias.</summary>
-public sealed class ModelHostRegistryTests : IAsyncLifetime
+public sealed class ModelHostRegistryTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly PatientRow[] _probe = ServingModels.Rows(16, seed: 31);
-    private KeelTestServer? _server;
-    private KeelClient? _client;
-
-    private KeelClient Client => _client!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await KeelTestServer.StartAsync(ct: TestContext.Current.CancellationToken);
-        _client = new KeelClient(_server.BaseAddress);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+    private KeelClient Client => fixture.Client;
 
     [Fact]
     public async Task HotSwap_AliasMovesTenTimesUnderLoad_NoRequestFailsAndEachAnswerMatchesItsVersion()

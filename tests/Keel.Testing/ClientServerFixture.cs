@@ -1,9 +1,10 @@
-using Keel.Testing;
+using Keel.Client;
+using Xunit;
 
-namespace Keel.Client.Tests.Support;
+namespace Keel.Testing;
 
 /// <summary>A real Keel server for one test class, and a client for it. Tests use unique names, never global counts.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ClientServerFixture : IAsyncLifetime
 {
     private KeelTestServer? _server;
     private KeelClient? _client;
@@ -34,9 +35,4 @@ public sealed class ServerFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
     }
-}
-
-internal static class Names
-{
-    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 }
