@@ -20,6 +20,8 @@ internal static class KeelCli
         root.Subcommands.Add(ArtifactsCommands.Create(host));
         root.Subcommands.Add(ModelsCommands.Create(host));
         root.Subcommands.Add(DeployCommands.Create(host));
+        root.Subcommands.Add(DataCommands.Create(host));
+        root.Subcommands.Add(DatasetsCommands.Create(host));
         root.Subcommands.Add(ServeCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(QuickstartCommand.Create(host));

@@ -9,13 +9,18 @@ public static class KeelStorage
 {
     public const string DatabaseFileName = "keel.db";
 
+    /// <summary>The folder of data chunks and manifests inside the data directory, beside <c>artifacts</c>.</summary>
+    public const string DataObjectsFolderName = "data-objects";
+
     public static async Task<KeelStores> OpenAsync(StorageOptions options, TimeProvider time, CancellationToken ct = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var databasePath = SqlitePath(options.BackendStoreUri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
         var artifacts = LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory);
         var tracking = await SqliteTrackingStore.OpenAsync(databasePath, time, ct);
-        return new KeelStores(tracking, tracking.CreateRegistryStore(), tracking.CreateDeploymentStore(), artifacts, tracking);
+        var dataObjects = new LocalArtifactStore(Path.Combine(options.DataDirectory, DataObjectsFolderName));
+        return new KeelStores(tracking, tracking.CreateRegistryStore(), tracking.CreateDeploymentStore(), tracking.CreateDatasetStore(),
+            artifacts, dataObjects, tracking);
     }
 
     /// <summary>MLflow's spelling: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>.</summary>

@@ -1,4 +1,6 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Data;
+using Keel.Core.Datasets;
 using Keel.Core.Deployments;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
@@ -10,12 +12,25 @@ namespace Keel.Storage;
 /// <param name="tracking">Experiments and runs.</param>
 /// <param name="registry">Registered models, versions and aliases.</param>
 /// <param name="deployments">Deployments and their revision history.</param>
+/// <param name="datasets">Registered datasets and their versions.</param>
 /// <param name="artifacts">
 /// Artifact blobs, e.g. <c>LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory)</c>.
 /// </param>
+/// <param name="dataObjects">
+/// Data chunks and manifests, kept apart from artifacts (locally <c>&lt;data dir&gt;/data-objects</c>) so data never
+/// mixes with experiment artifacts.
+/// </param>
 /// <param name="owner">Disposed with the stores (the connection owner).</param>
+/// <param name="maxDataObjectBytes">The largest data object the server accepts [default: 64 MiB].</param>
 public sealed class KeelStores(
-    ITrackingStore tracking, IRegistryStore registry, IDeploymentStore deployments, IArtifactStore artifacts, IAsyncDisposable owner) : IAsyncDisposable
+    ITrackingStore tracking,
+    IRegistryStore registry,
+    IDeploymentStore deployments,
+    IDatasetStore datasets,
+    IArtifactStore artifacts,
+    IArtifactStore dataObjects,
+    IAsyncDisposable owner,
+    long maxDataObjectBytes = DataObjectStore.DefaultMaxObjectBytes) : IAsyncDisposable
 {
     public ITrackingStore Tracking { get; } = tracking;
 
@@ -23,11 +38,23 @@ public sealed class KeelStores(
 
     public IDeploymentStore Deployments { get; } = deployments;
 
+    public IDatasetStore Datasets { get; } = datasets;
+
     public IArtifactStore Artifacts { get; } = artifacts;
 
-    /// <summary>Registers every store as a singleton port for the hosts.</summary>
+    /// <summary>The blob store under <see cref="DataObjectStore"/>; not registered as an <see cref="IArtifactStore"/>.</summary>
+    public IArtifactStore DataObjects { get; } = dataObjects;
+
+    /// <summary>Hash-verified access to <see cref="DataObjects"/>, as the server uses it.</summary>
+    public DataObjectStore DataObjectStore { get; } = new(dataObjects, maxDataObjectBytes);
+
+    /// <summary>
+    /// Registers every store as a singleton port for the hosts. Data objects are registered only as
+    /// <see cref="Core.Data.DataObjectStore"/>, so code asking for artifacts never receives them.
+    /// </summary>
     public IServiceCollection Register(IServiceCollection services) =>
-        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Artifacts);
+        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Artifacts)
+            .AddSingleton(DataObjectStore);
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

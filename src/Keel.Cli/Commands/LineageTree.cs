@@ -41,9 +41,19 @@ internal static class LineageTree
             $"[bold]{Markup.Escape(d.Name)}[/]",
             $"digest {Markup.Escape(d.Digest)}",
             d.Context is { Length: > 0 } context ? Markup.Escape(context) : null,
-            $"{Markup.Escape(d.SourceType)} {Markup.Escape(d.Source)}")));
+            $"{Markup.Escape(d.SourceType)} {Markup.Escape(d.Source)}",
+            DatasetVersion(d.DatasetVersion))));
         return tree;
     }
+
+    /// <summary>The registered dataset version a run input's digest names, as "→ dataset name version N · size · rows".</summary>
+    private static string? DatasetVersion(LineageDatasetVersionDto? version) =>
+        version is null
+            ? null
+            : Join(
+                $"→ dataset [bold]{Markup.Escape(version.Name)}[/] version [bold]{Format.Integer(version.Version)}[/]",
+                $"{Format.Bytes(version.Size)} in {Format.Integer(version.FileCount)} file{(version.FileCount == 1 ? "" : "s")}",
+                version.RowCount is { } rows ? $"{Format.Integer(rows)} rows" : null);
 
     private static void Section(TreeNode parent, string title, IEnumerable<string> entries)
     {

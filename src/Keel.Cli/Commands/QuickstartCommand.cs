@@ -83,6 +83,10 @@ internal static class QuickstartCommand
             var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
             output.Line($"Logging to {trackingUri}, experiment '{experimentName}' (id {experimentId})");
             output.Line($"Data: {dataset.Rows} rows x {dataset.FeatureNames.Count} features from {dataset.Path}");
+            var versioned = await QuickstartData.VersionAsync(client, dataset, host.Time, ct);
+            dataset.Digest = versioned.ManifestHash;
+            output.Line($"Data versioned: dataset '{BreastCancerDataset.Name}' version {versioned.Version}, manifest {versioned.ManifestHash[..12]}…"
+                + $" ({Format.Integer(versioned.ObjectsSent)} objects pushed; pointer {versioned.PointerPath})");
             var trainer = new BreastCancerTrainer(dataset);
             var sweep = new QuickstartSweep(client, dataset, trainer, host.Time);
             await TrainAllAsync(output, sweep, experimentId, results, ct);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Keel.Contracts.Mlflow;
 
@@ -14,14 +13,11 @@ internal sealed class BreastCancerDataset
     public const string FileName = "breast_cancer.csv";
     public const string LabelColumn = "label";
 
-    // MLflow caps dataset digests at 36 characters: the first 36 hex digits of the SHA-256 still identify the file.
-    private const int DigestLength = 36;
     private const string ResourceName = "Keel.Cli.Quickstart.breast_cancer.csv";
 
-    private BreastCancerDataset(string path, string digest, IReadOnlyList<string> featureNames, int rows)
+    private BreastCancerDataset(string path, IReadOnlyList<string> featureNames, int rows)
     {
         Path = path;
-        Digest = digest;
         FeatureNames = featureNames;
         Rows = rows;
     }
@@ -29,7 +25,11 @@ internal sealed class BreastCancerDataset
     /// <summary>The CSV on disk: a header row, 30 numeric features, then <c>label</c> (1 = malignant, 0 = benign).</summary>
     public string Path { get; }
 
-    public string Digest { get; }
+    /// <summary>
+    /// The digest runs record for this input: the manifest hash of its dataset version once it is versioned
+    /// (<see cref="QuickstartData"/>), so lineage from a model version reaches the data; null before.
+    /// </summary>
+    public string? Digest { get; set; }
 
     public IReadOnlyList<string> FeatureNames { get; }
 
@@ -56,8 +56,7 @@ internal sealed class BreastCancerDataset
             throw new InvalidDataException($"The embedded {FileName} must end with a '{LabelColumn}' column.");
         }
 
-        var digest = Convert.ToHexStringLower(SHA256.HashData(bytes))[..DigestLength];
-        return new BreastCancerDataset(path, digest, columns[..^1], lines.Length - 1);
+        return new BreastCancerDataset(path, columns[..^1], lines.Length - 1);
     }
 
     /// <summary>The dataset as MLflow's log-inputs records it: a local file, its digest, column schema and size.</summary>
@@ -66,7 +65,7 @@ internal sealed class BreastCancerDataset
         Dataset = new DatasetDto
         {
             Name = Name,
-            Digest = Digest,
+            Digest = Digest ?? throw new InvalidOperationException("Version the dataset before logging it as an input."),
             SourceType = "local",
             Source = Path,
             Schema = SchemaJson(),

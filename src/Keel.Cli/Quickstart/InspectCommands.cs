@@ -41,6 +41,7 @@ internal sealed class InspectCommands
         yield return $"keel artifacts ls {bestRunId} model{_clientSuffix}";
         yield return $"keel models versions {Quote(champion.ModelName)}{_clientSuffix}";
         yield return $"keel models lineage {Quote(champion.ModelUri)}{_clientSuffix}";
+        yield return $"keel datasets versions {BreastCancerDataset.Name}{_clientSuffix}";
         yield return $"keel serve {Quote(champion.ModelUri)}{_clientSuffix}";
         if (_serverCommand is not null)
         {

@@ -85,4 +85,23 @@ public sealed record LineageDatasetDto
     public string? Context { get; init; }
 
     public IReadOnlyList<KeyValue> Tags { get => field ?? []; init; }
+
+    /// <summary>
+    /// The registered dataset version whose manifest hash equals <see cref="Digest"/> (a Keel extension); null when
+    /// the digest names no registered version.
+    /// </summary>
+    public LineageDatasetVersionDto? DatasetVersion { get; init; }
+}
+
+/// <summary>A registered dataset version reached from a run input: enough to name it and pull it.</summary>
+public sealed record LineageDatasetVersionDto
+{
+    public required string Name { get; init; }
+    public long Version { get; init; }
+    public required string ManifestHash { get; init; }
+    public required string Kind { get; init; }
+    public long Size { get; init; }
+    public long FileCount { get; init; }
+    public long? RowCount { get; init; }
+    public string? Source { get; init; }
 }

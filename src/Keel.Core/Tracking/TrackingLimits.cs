@@ -16,7 +16,8 @@ public static class TrackingLimits
     public const int MaxEntitiesPerBatch = 1000;
 
     public const int MaxDatasetNameLength = 500;
-    public const int MaxDatasetDigestLength = 36;
+    // MLflow caps digests at 36 characters; Keel allows 64 so a digest can be a data manifest's SHA-256 (see docs/api-compat.md).
+    public const int MaxDatasetDigestLength = 64;
     public const int MaxDatasetSourceLength = 65535;
     public const int MaxDatasetSchemaLength = 1048575;
     public const int MaxDatasetProfileLength = 16384;

@@ -103,7 +103,7 @@ internal sealed class ParquetTableReader : ITableReader
     private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken ct)
     {
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (IsText(type))
         {
             var strings = new string?[rows];
             await group.ReadAsync(field, strings.AsMemory(), null, ct);
@@ -137,13 +137,17 @@ internal sealed class ParquetTableReader : ITableReader
         return values;
     }
 
+    // Parquet.Net 6 reports UTF-8 columns as ReadOnlyMemory<char>; they read into strings all the same.
+    private static bool IsText(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
+
     private static readonly Type[] Readable =
-        [typeof(string), typeof(bool), typeof(int), typeof(long), typeof(float), typeof(double), typeof(short), typeof(byte), typeof(sbyte), typeof(decimal)];
+        [typeof(string), typeof(ReadOnlyMemory<char>), typeof(bool), typeof(int), typeof(long), typeof(float), typeof(double), typeof(short), typeof(byte), typeof(sbyte), typeof(decimal)];
 
     // What ReadColumnAsync returns elements of; null for a type it cannot read.
     private static Type? ElementType(DataField field) =>
         !Readable.Contains(field.ClrType) ? null
-        : field.ClrType == typeof(string) || !field.IsNullable ? field.ClrType
+        : IsText(field.ClrType) ? typeof(string)
+        : !field.IsNullable ? field.ClrType
         : typeof(Nullable<>).MakeGenericType(field.ClrType);
 
     public ValueTask DisposeAsync() => _parquet.DisposeAsync();

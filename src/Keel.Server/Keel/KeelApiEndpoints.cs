@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Server.KeelApi;
 
-/// <summary>Keel's own API under <c>/api/keel/v1</c>: model URI resolution, model lineage and deployments.</summary>
+/// <summary>Keel's own API under <c>/api/keel/v1</c>: model URI resolution, model lineage, deployments, datasets and data objects.</summary>
 public static class KeelApiEndpoints
 {
     public static IServiceCollection AddKeelApi(this IServiceCollection services) =>
-        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>().AddKeelDeployments();
+        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>().AddKeelDeployments().AddKeelDatasets();
 
     public static IEndpointRouteBuilder MapKeelApiEndpoints(this IEndpointRouteBuilder app)
     {
@@ -21,6 +21,8 @@ public static class KeelApiEndpoints
         group.MapGet(KeelRoutes.ModelUrisResolve, ResolveAsync);
         group.MapGet(KeelRoutes.ModelVersionLineage + "/{name}/{version}", LineageAsync);
         group.MapDeploymentEndpoints();
+        group.MapDatasetEndpoints();
+        group.MapDataObjectEndpoints();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keel.Contracts.KeelApi;
 using Keel.Contracts.Mlflow;
+using Keel.Core.Datasets;
 using Keel.Core.Lineage;
 using Keel.Core.Tracking;
 
@@ -50,10 +51,10 @@ internal static class LineageMapper
         SourceType = run.SourceType,
         Params = run.Params.Select(p => new KeyValue(p.Key, p.Value)).ToArray(),
         Metrics = run.Metrics.Select(m => new MetricDto { Key = m.Key, Value = m.Value, Timestamp = m.Timestamp, Step = m.Step }).ToArray(),
-        Datasets = run.Datasets.Select(ToDto).ToArray(),
+        Datasets = run.Datasets.Select((input, i) => ToDto(input, run.DatasetVersions.FirstOrDefault(v => v.InputIndex == i)?.Version)).ToArray(),
     };
 
-    private static LineageDatasetDto ToDto(DatasetInput input) => new()
+    private static LineageDatasetDto ToDto(DatasetInput input, DatasetVersion? version) => new()
     {
         Name = input.Dataset.Name,
         Digest = input.Dataset.Digest,
@@ -63,5 +64,16 @@ internal static class LineageMapper
         Profile = input.Dataset.Profile,
         Context = input.Tags.FirstOrDefault(t => t.Key == DataContextTag)?.Value,
         Tags = input.Tags.Select(t => new KeyValue(t.Key, t.Value)).ToArray(),
+        DatasetVersion = version is null ? null : new LineageDatasetVersionDto
+        {
+            Name = version.Name,
+            Version = version.Version,
+            ManifestHash = version.ManifestHash,
+            Kind = version.Kind,
+            Size = version.Size,
+            FileCount = version.FileCount,
+            RowCount = version.RowCount,
+            Source = version.Source,
+        },
     };
 }

@@ -161,5 +161,49 @@ internal static class SqliteMigrations
                 PRIMARY KEY (deployment_pk, revision)
             ) WITHOUT ROWID;
             """),
+        new(4, "datasets", """
+            -- The dataset registry. The name 'datasets' is taken by MLflow's run inputs (migration 1); these are
+            -- Keel's named datasets. next_version keeps version numbers from being reused, as for models.
+            CREATE TABLE registered_datasets (
+                dataset_pk INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                description TEXT NOT NULL,
+                creation_timestamp INTEGER NOT NULL,
+                last_updated_timestamp INTEGER NOT NULL,
+                next_version INTEGER NOT NULL
+            );
+            CREATE TABLE registered_dataset_tags (
+                dataset_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (dataset_pk, key)
+            ) WITHOUT ROWID;
+            -- A rowid table: profiles can be large, which WITHOUT ROWID tables store badly.
+            CREATE TABLE dataset_versions (
+                dataset_version_pk INTEGER PRIMARY KEY,
+                dataset_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                manifest_hash TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                file_count INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                description TEXT NOT NULL,
+                run_id TEXT,
+                source TEXT,
+                row_count INTEGER,
+                schema TEXT,
+                profile TEXT,
+                creation_timestamp INTEGER NOT NULL,
+                last_updated_timestamp INTEGER NOT NULL,
+                UNIQUE (dataset_pk, version)
+            );
+            CREATE INDEX dataset_versions_by_manifest ON dataset_versions (manifest_hash);
+            CREATE TABLE dataset_version_tags (
+                dataset_version_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (dataset_version_pk, key)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

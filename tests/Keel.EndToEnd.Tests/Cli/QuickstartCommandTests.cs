@@ -48,7 +48,8 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
             Assert.Equal("breast-cancer-wisconsin", input.Dataset!.Name);
             Assert.Equal("local", input.Dataset.SourceType);
             Assert.EndsWith("breast_cancer.csv", input.Dataset.Source, StringComparison.Ordinal);
-            Assert.InRange(input.Dataset.Digest!.Length, 8, 36);
+            // The digest is the manifest hash of the training data's dataset version (SHA-256, 64 hex digits).
+            Assert.Matches("^[0-9a-f]{64}$", input.Dataset.Digest!);
 
             // A package in MLflow's layout: the ML.NET zip, its ONNX export, the MLmodel naming both, the input example.
             var model = (await client.ListArtifactsAsync(run.Info.RunId, "model", ct)).Files.ToDictionary(f => f.Path);
@@ -69,6 +70,17 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.Equal(best.Info.RunId, champion.RunId);
         Assert.Equal("1", champion.Version);
         Assert.Contains($"Registered the best run's model as {modelName} version 1, alias 'champion'", result.Stdout, StringComparison.Ordinal);
+
+        // Lineage runs from the model version through its run to the exact dataset version that trained it.
+        var lineage = await client.GetModelVersionLineageAsync(modelName, 1, ct);
+        var data = Assert.Single(lineage.Run!.Datasets).DatasetVersion;
+        Assert.NotNull(data);
+        Assert.Equal("breast-cancer-wisconsin", data.Name);
+        Assert.Equal(569, data.RowCount);
+        Assert.Equal(best.Inputs.DatasetInputs[0].Dataset!.Digest, data.ManifestHash);
+        var profile = (await client.GetDatasetVersionAsync(data.Name, data.Version, ct)).Profile;
+        Assert.NotNull(profile);
+        Assert.Contains("Data versioned: dataset 'breast-cancer-wisconsin' version", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"Loaded models:/{modelName}@champion back (onnx flavor) and scored 6 held-out rows", result.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"│ 1\s+│ (malignant|benign)\s+│ (malignant|benign)\s+│\s+[0-9.e-]+ │", result.Stdout);
         Assert.Contains($"keel models lineage models:/{modelName}@champion --tracking-uri", result.Stdout, StringComparison.Ordinal);

@@ -20,16 +20,24 @@ internal static class BatchFiles
         return text.ToString();
     }
 
-    public static async Task WriteParquetAsync(string path, TumourRow[] rows, int rowGroupSize)
+    /// <summary>Writes the rows; with <paramref name="withPatientColumn"/>, also a leading text column the model does not use.</summary>
+    public static async Task WriteParquetAsync(string path, TumourRow[] rows, int rowGroupSize, bool withPatientColumn = false)
     {
+        var patient = new DataField<string>("Patient");
         var radius = new DataField<float>("Radius");
         var texture = new DataField<double>("Texture");
         var smoothness = new DataField<float?>("Smoothness");
         await using var file = File.Create(path);
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(radius, texture, smoothness), file);
+        var schema = withPatientColumn ? new ParquetSchema(patient, radius, texture, smoothness) : new ParquetSchema(radius, texture, smoothness);
+        await using var writer = await ParquetWriter.CreateAsync(schema, file);
+        var written = 0;
         foreach (var group in rows.Chunk(rowGroupSize))
         {
             using var rowGroup = writer.CreateRowGroup();
+            if (withPatientColumn)
+            {
+                await rowGroup.WriteAsync(patient, group.Select(_ => (string?)$"patient-{written++}").ToArray());
+            }
             await rowGroup.WriteAsync(radius, (ReadOnlyMemory<float>)group.Select(r => r.Radius).ToArray());
             await rowGroup.WriteAsync(texture, (ReadOnlyMemory<double>)group.Select(r => (double)r.Texture).ToArray());
             await rowGroup.WriteAsync(smoothness, (ReadOnlyMemory<float?>)group.Select(r => (float?)r.Smoothness).ToArray());

@@ -70,6 +70,17 @@ public sealed class BatchScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoreFileAsync_ParquetWithATextColumn_ReadsItAndScoresEveryRow()
+    {
+        await BatchFiles.WriteParquetAsync(PathOf("text.parquet"), _rows, rowGroupSize: 50, withPatientColumn: true);
+
+        var result = await BatchScorer.ScoreFileAsync(_model, PathOf("text.parquet"), PathOf("text-out.csv"), null, new BatchScoringOptions { ChunkRows = 40 });
+
+        Assert.Equal(_rows.Length, result.RowsScored);
+        Assert.Equal(_rows.Length, BatchFiles.ReadCsv(PathOf("text-out.csv")).Count - 1);
+    }
+
+    [Fact]
     public async Task ScoreFileAsync_BadCellsAndWrongFieldCounts_AreRejectedWithReasonsWhileGoodRowsAreScored()
     {
         var lines = BatchFiles.Csv(_rows.Take(10)).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();

@@ -274,7 +274,7 @@ public sealed class RunEndpointTests(KeelServerFixture fixture) : IClassFixture<
         var (tooLong, body2) = await _client.PostJsonAsync("runs/log-inputs", new
         {
             run_id = runId,
-            datasets = new[] { new { dataset = new { name = "d", digest = new string('a', 37), source_type = "local", source = "x" } } },
+            datasets = new[] { new { dataset = new { name = "d", digest = new string('a', 65), source_type = "local", source = "x" } } },
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, missing);
