@@ -30,8 +30,8 @@ public sealed class DataPushPullCommandsTests(KeelServerFixture fixture) : IClas
     {
         var root = Path.Combine(_directory.Path, name);
         var repository = DataRepository.Open(root);
-        // A valid two-row CSV whose second row is unique per test, so no two tests share chunks.
-        var first = Encoding.UTF8.GetBytes("id,value\n1,2\n");
+        // A valid two-row CSV whose rows are unique per test, so no two tests (on one server) share chunks.
+        var first = Encoding.UTF8.GetBytes($"id,value\n{Random.Shared.NextInt64(1, long.MaxValue)},2\n");
         var second = Encoding.UTF8.GetBytes($"3,{Random.Shared.NextInt64(1, long.MaxValue)}\n");
         var chunks = new[] { first, second }.Select(bytes =>
         {
