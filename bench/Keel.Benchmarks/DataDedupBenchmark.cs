@@ -26,6 +26,7 @@ internal sealed class DataDedupBenchmark : IBenchmark
         new("append-bp", 100, 0, 10_000, "rows appended per version, in basis points of the row count (100 = 1%)"),
         new("edit-bp", 10, 0, 10_000, "rows edited per version at seeded random places, in basis points (10 = 0.1%)"),
         new("avg-chunk-kb", 1024, 1, 65_536, "Keel's average chunk size in KiB"),
+        new("clustered", 0, 0, 1, "1: the edited rows of a version are one contiguous block (late corrections to recent data) instead of scattered"),
     ];
 
     public Task RunAsync(BenchmarkArgs args)
@@ -34,7 +35,7 @@ internal sealed class DataDedupBenchmark : IBenchmark
         try
         {
             var lfs = BenchFiles.HasCommand("git", "lfs", "version");
-            Console.WriteLine($"data-dedup: a CSV of ~{args["size-mb"]} MiB, {args["versions"]} versions, each appending {args["append-bp"] / 100.0:0.##}% rows and editing {args["edit-bp"] / 100.0:0.##}% of rows at seeded random places");
+            Console.WriteLine($"data-dedup: a CSV of ~{args["size-mb"]} MiB, {args["versions"]} versions, each appending {args["append-bp"] / 100.0:0.##}% rows and editing {args["edit-bp"] / 100.0:0.##}% of rows {(args["clustered"] == 1 ? "in one contiguous block at a seeded random place" : "at seeded random places")}");
             Console.WriteLine($"keel: DataAdder of each version into one cache ({args["avg-chunk-kb"]} KiB average chunks); size = every object in .keel/cache/objects (chunks and manifests)");
             Console.WriteLine(lfs
                 ? "reference: git-lfs (git lfs track '*.csv'; git add; git commit per version); size = .git/lfs/objects"
@@ -63,7 +64,7 @@ internal sealed class DataDedupBenchmark : IBenchmark
             {
                 if (version > 1)
                 {
-                    table.Edit(args["edit-bp"]);
+                    table.Edit(args["edit-bp"], clustered: args["clustered"] == 1);
                     table.Append(args["append-bp"]);
                 }
                 lastSize = table.WriteTo(csv);
@@ -103,7 +104,8 @@ internal sealed class DataDedupBenchmark : IBenchmark
         public GrowingTable(long approximateBytes, int seed)
         {
             _random = new Random(seed);
-            var rows = (int)Math.Max(1, approximateBytes / 58);
+            // Rows average about 31 bytes ("1234567,42,56789.41,0.1234,C,1").
+            var rows = (int)Math.Max(1, approximateBytes / 31);
             for (var i = 0; i < rows; i++)
             {
                 _edits.Add(0);
@@ -121,12 +123,13 @@ internal sealed class DataDedupBenchmark : IBenchmark
             }
         }
 
-        public void Edit(int basisPoints)
+        public void Edit(int basisPoints, bool clustered)
         {
             var count = (int)((long)_edits.Count * basisPoints / 10_000);
+            var start = _random.Next(Math.Max(1, _edits.Count - count));
             for (var i = 0; i < count; i++)
             {
-                var row = _random.Next(_edits.Count);
+                var row = clustered ? start + i : _random.Next(_edits.Count);
                 _edits[row] = (byte)(_edits[row] + 1);
             }
         }
