@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Keel test project and ends with one line: "N passed, M failed[, K skipped]".
-# Installs what the tests need when missing (Debian's python3-onnx for onnx.checker); later services
-# (PostgreSQL, S3) start here too.
+# Installs what the tests need when missing (Debian's python3-onnx for onnx.checker) and starts a throwaway
+# PostgreSQL and S3 server on 127.0.0.1 for the storage contract suites (scripts/services.sh), stopped on exit.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -12,8 +12,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup() { keel_services_stop; rm -f "$log"; }
+trap cleanup EXIT
+# An interrupt still stops the services: exit runs the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The ONNX tests check every model they write with onnx.checker from Debian's python3-onnx; install it when
 # missing. Debian's interpreter comes first: a pyenv or virtualenv python3 on PATH does not see apt packages.
@@ -36,6 +42,12 @@ export KEEL_PYTHON="$python"
 dotnet build Keel.slnx -c Release -nologo -v q 2>&1 | tee "$log" | grep -E "error|Warn|warn" | grep -v "0 Warn" || true
 if ! grep -q "Build succeeded" "$log"; then
   echo "build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+if ! keel_services_start; then
+  echo "the test services (PostgreSQL, S3) did not start" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi

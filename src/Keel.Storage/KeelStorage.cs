@@ -1,5 +1,10 @@
 using Keel.Core.Common;
+using Keel.Core.Datasets;
+using Keel.Core.Deployments;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
 using Keel.Storage.FileSystem;
+using Keel.Storage.Postgres;
 using Keel.Storage.Sqlite;
 
 namespace Keel.Storage;
@@ -15,12 +20,38 @@ public static class KeelStorage
     public static async Task<KeelStores> OpenAsync(StorageOptions options, TimeProvider time, CancellationToken ct = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var databasePath = SqlitePath(options.BackendStoreUri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
-        var artifacts = LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory);
-        var tracking = await SqliteTrackingStore.OpenAsync(databasePath, time, ct);
-        var dataObjects = new LocalArtifactStore(Path.Combine(options.DataDirectory, DataObjectsFolderName));
-        return new KeelStores(tracking, tracking.CreateRegistryStore(), tracking.CreateDeploymentStore(), tracking.CreateDatasetStore(),
-            artifacts, dataObjects, tracking);
+        var openMetadata = MetadataOpener(options, time);
+        var artifacts = ArtifactStores.FromDestination(options.ArtifactsDestination, options.DataDirectory);
+        var metadata = await openMetadata(ct);
+        var dataObjects = ArtifactStores.DataObjectsFor(options.ArtifactsDestination, options.DataDirectory);
+        return new KeelStores(metadata.Tracking, metadata.Registry, metadata.Deployments, metadata.Datasets,
+            artifacts, dataObjects, metadata.Owner);
+    }
+
+    private sealed record MetadataStores(
+        ITrackingStore Tracking, IRegistryStore Registry, IDeploymentStore Deployments, IDatasetStore Datasets, IAsyncDisposable Owner);
+
+    /// <summary>
+    /// Chooses the metadata backend from the URI's scheme; a bad URI fails here, before anything is created.
+    /// </summary>
+    private static Func<CancellationToken, Task<MetadataStores>> MetadataOpener(StorageOptions options, TimeProvider time)
+    {
+        var uri = options.BackendStoreUri;
+        if (!string.IsNullOrEmpty(uri) && PostgresUri.Matches(uri))
+        {
+            var connectionString = PostgresUri.ToConnectionString(uri);
+            return async ct =>
+            {
+                var store = await PostgresTrackingStore.OpenAsync(connectionString, PostgresSettings.Default, time, ct);
+                return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store);
+            };
+        }
+        var path = SqlitePath(uri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
+        return async ct =>
+        {
+            var store = await SqliteTrackingStore.OpenAsync(path, time, ct);
+            return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store);
+        };
     }
 
     /// <summary>MLflow's spelling: <c>sqlite:///relative.db</c>, <c>sqlite:////absolute.db</c>.</summary>
@@ -37,6 +68,7 @@ public static class KeelStorage
         }
         var shown = uri.Contains('@', StringComparison.Ordinal) ? uri[..uri.IndexOf(':', StringComparison.Ordinal)] + "://…" : uri;
         throw new KeelException(ErrorCode.InvalidParameterValue,
-            $"Unsupported backend store URI '{shown}': use sqlite:///<path> (relative) or sqlite:////<absolute path>.");
+            $"Unsupported backend store URI '{shown}': use sqlite:///<path> (relative), sqlite:////<absolute path> "
+            + "or postgresql://<user>:<password>@<host>:<port>/<database>.");
     }
 }

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Keel.Cli.Output;
+using Keel.Core.Common;
+using Keel.Core.Data.Profiles;
 using Keel.Data.Cache;
 using Keel.Data.Remote;
 using Keel.Data.Repository;
 using Keel.Data.Tabular;
-using Keel.Core.Common;
-using Keel.Core.Data.Profiles;
 using Spectre.Console;
 
 namespace Keel.Cli.Commands;

@@ -31,11 +31,11 @@ internal static class ServerCommand
         var dataDir = DataDirectory.CreateOption();
         var backendStoreUri = new Option<string?>("--backend-store-uri")
         {
-            Description = "Metadata store, MLflow style, e.g. sqlite:///path/keel.db [default: SQLite in the data dir]",
+            Description = "Metadata store, MLflow style: sqlite:///path/keel.db or postgresql://user:pass@host:5432/db [default: SQLite in the data dir]",
         };
         var artifactsDestination = new Option<string?>("--artifacts-destination")
         {
-            Description = "Artifact root, a folder or file:// URI [default: <data-dir>/artifacts]",
+            Description = "Artifact root: a folder, a file:// URI or s3://bucket/prefix (endpoint and credentials from AWS_ENDPOINT_URL or MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) [default: <data-dir>/artifacts]",
         };
         var insecure = new Option<bool>("--insecure")
         {

@@ -11,4 +11,5 @@ public static class ErrorCodes
     public const string EndpointNotFound = "ENDPOINT_NOT_FOUND";
     public const string InternalError = "INTERNAL_ERROR";
     public const string NotImplemented = "NOT_IMPLEMENTED";
+    public const string TemporarilyUnavailable = "TEMPORARILY_UNAVAILABLE";
 }

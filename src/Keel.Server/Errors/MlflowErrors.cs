@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Keel.Contracts.Mlflow;
+using Keel.Core.Artifacts;
 using Keel.Core.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,14 @@ public static partial class MlflowErrors
             catch (KeelException e) when (!context.Response.HasStarted)
             {
                 await WriteAsync(context, StatusFor(e.Code), WireCode(e.Code), e.Message);
+            }
+            catch (BlobStoreUnavailableException e) when (!context.Response.HasStarted)
+            {
+                // The store, not the request, is at fault: metadata calls keep working, and clients retry artifact calls.
+                LogBlobStoreUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MlflowErrors)),
+                    e, context.Request.Path);
+                await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.TemporarilyUnavailable,
+                    $"The artifact store is unavailable; try again later. ({e.Message})", BlobStoreRetryAfterSeconds);
             }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
@@ -55,14 +64,23 @@ public static partial class MlflowErrors
         _ => ErrorCodes.InternalError,
     };
 
-    private static async Task WriteAsync(HttpContext context, int status, string code, string message)
+    private static async Task WriteAsync(HttpContext context, int status, string code, string message, string? retryAfterSeconds = null)
     {
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (retryAfterSeconds is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfterSeconds;
+        }
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorResponse(code, message),
             MlflowJsonContext.Default.ErrorResponse, context.RequestAborted);
     }
+
+    private const string BlobStoreRetryAfterSeconds = "5";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Artifact store unavailable on {Path}")]
+    private static partial void LogBlobStoreUnavailable(ILogger logger, Exception exception, PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);

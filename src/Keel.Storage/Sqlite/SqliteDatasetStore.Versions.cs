@@ -1,9 +1,8 @@
-using System.Text;
-using System.Text.Json;
 using Keel.Core.Common;
 using Keel.Core.Data.Profiles;
 using Keel.Core.Datasets;
 using Keel.Core.Tracking;
+using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -30,7 +29,7 @@ internal sealed partial class SqliteDatasetStore
                     row_count, schema, profile, creation_timestamp, last_updated_timestamp)
                 VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p12) RETURNING dataset_version_pk;
                 """, ct, pk, number, version.ManifestHash, version.Size, version.FileCount, version.Kind, version.Description, version.RunId,
-                version.Source, version.RowCount, version.Schema is null ? null : WriteSchema(version.Schema), version.Profile?.ToJson(), version.Now))!;
+                version.Source, version.RowCount, version.Schema is null ? null : DatasetSchemaJson.Write(version.Schema), version.Profile?.ToJson(), version.Now))!;
             foreach (var tag in version.Tags)
             {
                 await c.ExecAsync(t, "INSERT OR REPLACE INTO dataset_version_tags (dataset_version_pk, key, value) VALUES ($p0, $p1, $p2);",
@@ -100,7 +99,7 @@ internal sealed partial class SqliteDatasetStore
                 rows.Add((reader.GetInt64(0), new DatasetVersion(
                     reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7),
                     reader.GetString(8), [], reader.NullableString(9), reader.NullableString(10), reader.NullableInt64(11),
-                    schema is null ? null : ReadSchema(schema), profile is null ? null : DatasetProfile.Parse(profile),
+                    schema is null ? null : DatasetSchemaJson.Read(schema), profile is null ? null : DatasetProfile.Parse(profile),
                     reader.GetInt64(13), reader.GetInt64(14))));
             }
         }
@@ -111,32 +110,5 @@ internal sealed partial class SqliteDatasetStore
             versions.Add(version with { Tags = tags });
         }
         return versions;
-    }
-
-    // A fixed snake_case shape of its own, so renaming a C# property never changes stored data.
-    private static string WriteSchema(IReadOnlyList<DatasetColumn> columns)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var column in columns)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", column.Name);
-                json.WriteString("type", column.Type);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static DatasetColumn[] ReadSchema(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.EnumerateArray()
-            .Select(c => new DatasetColumn(c.GetProperty("name").GetString()!, c.GetProperty("type").GetString()!))
-            .ToArray();
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Keel.Core.Common;
 using Keel.Core.Deployments;
 using Keel.Storage.Sql;
@@ -36,7 +34,7 @@ internal sealed class SqliteDeploymentStore(SqliteDatabase database) : IDeployme
                 throw KeelException.AlreadyExists($"Deployment '{spec.Name}' already exists.");
             }
             await c.ExecAsync(t, "INSERT INTO deployment_revisions (deployment_pk, revision, creation_timestamp, spec) VALUES ($p0, 1, $p1, $p2);",
-                ct, pk, now, WriteSpec(spec));
+                ct, pk, now, DeploymentSpecJson.Write(spec));
         }, ct);
         return new Deployment(spec, 1, now, now);
     }
@@ -62,7 +60,7 @@ internal sealed class SqliteDeploymentStore(SqliteDatabase database) : IDeployme
             }
             var next = current + 1;
             await c.ExecAsync(t, "INSERT INTO deployment_revisions (deployment_pk, revision, creation_timestamp, spec) VALUES ($p0, $p1, $p2, $p3);",
-                ct, pk, next, now, WriteSpec(spec));
+                ct, pk, next, now, DeploymentSpecJson.Write(spec));
             await c.ExecAsync(t, "UPDATE deployments SET current_revision = $p0, last_updated_timestamp = $p1 WHERE deployment_pk = $p2;",
                 ct, next, now, pk);
             return new Deployment(spec, next, created, now);
@@ -102,54 +100,9 @@ internal sealed class SqliteDeploymentStore(SqliteDatabase database) : IDeployme
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            deployments.Add(new Deployment(ReadSpec(reader.GetString(0), reader.GetString(4)), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            deployments.Add(new Deployment(DeploymentSpecJson.Read(reader.GetString(0), reader.GetString(4)), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
         return deployments;
-    }
-
-    private static string WriteSpec(DeploymentSpec spec)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("routes");
-            foreach (var route in spec.Routes)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", route.Name);
-                json.WriteString("model_uri", route.ModelUri);
-                json.WriteNumber("weight", route.Weight);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("shadows");
-            foreach (var shadow in spec.Shadows)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", shadow.Name);
-                json.WriteString("model_uri", shadow.ModelUri);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteString("sticky_header", spec.StickyHeader);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static DeploymentSpec ReadSpec(string name, string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        var root = document.RootElement;
-        var routes = root.GetProperty("routes").EnumerateArray()
-            .Select(r => new TrafficRoute(r.GetProperty("name").GetString()!, r.GetProperty("model_uri").GetString()!, r.GetProperty("weight").GetDouble()))
-            .ToArray();
-        var shadows = root.GetProperty("shadows").EnumerateArray()
-            .Select(s => new ShadowRoute(s.GetProperty("name").GetString()!, s.GetProperty("model_uri").GetString()!))
-            .ToArray();
-        var sticky = root.TryGetProperty("sticky_header", out var header) && header.ValueKind == JsonValueKind.String ? header.GetString() : null;
-        return new DeploymentSpec(name, routes, shadows, sticky);
     }
 }
 
