@@ -34,7 +34,7 @@ public sealed class DataAdder
         {
             throw KeelException.InvalidParameter($"Invalid dataset name '{dataset}': it must be non-blank text on one line.");
         }
-        _hasher = new FileHasher(new ContentDefinedChunker(_options.Chunker), repository.Cache);
+        _hasher = new FileHasher(new ContentDefinedChunker(_options.Chunker), repository.Cache, _options.MaxDegreeOfParallelism);
     }
 
     /// <summary>

@@ -14,27 +14,42 @@ internal sealed record HashedFile(IReadOnlyList<ChunkRef> Chunks, long NewChunks
 /// Streams one file through the chunker, addresses each chunk by SHA-256 and stores the ones the cache lacks. Any
 /// failure to read becomes one line naming the file; the chunks stored before it are whole, valid objects.
 /// </summary>
-internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache cache)
+internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache cache, int workers = 1)
 {
+    // Below this a file is hashed on the calling worker alone; above it, by several (see HashChunksInParallel).
+    private const long ParallelFileBytes = 16L << 20;
+
     public HashedFile Hash(WorkingFile file, Action<long> bytesRead)
     {
         var chunks = new List<ChunkRef>();
         long newChunks = 0, newBytes = 0, total = 0;
+        void Record(ChunkRef chunk, bool stored)
+        {
+            if (stored)
+            {
+                Interlocked.Increment(ref newChunks);
+                Interlocked.Add(ref newBytes, chunk.Size);
+            }
+            Interlocked.Add(ref total, chunk.Size);
+            bytesRead(chunk.Size);
+        }
         try
         {
             // No FileStream buffer: the chunker reads in large blocks into its own.
             using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
-            foreach (var chunk in chunker.Split(stream))
+            if (workers > 1 && file.Status.Stamp.Size >= ParallelFileBytes)
             {
-                var hash = ContentHash.Of(chunk.Span);
-                if (cache.PutJustHashed(hash, chunk.Span))
+                chunks.AddRange(HashChunksInParallel(stream, Record));
+            }
+            else
+            {
+                foreach (var chunk in chunker.Split(stream))
                 {
-                    newChunks++;
-                    newBytes += chunk.Length;
+                    var hash = ContentHash.Of(chunk.Span);
+                    var reference = new ChunkRef(hash, chunk.Length);
+                    Record(reference, cache.PutJustHashed(hash, chunk.Span));
+                    chunks.Add(reference);
                 }
-                chunks.Add(new ChunkRef(hash, chunk.Length));
-                total += chunk.Length;
-                bytesRead(chunk.Length);
             }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -50,5 +65,60 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
             throw new KeelException(ErrorCode.InvalidState, $"'{file.RepositoryPath}' changed while being added; run the add again once it is written.");
         }
         return new HashedFile(chunks, newChunks, newBytes);
+    }
+
+    /// <summary>
+    /// One large file on all workers: the chunker finds boundaries on this thread (cheap) while up to
+    /// <c>workers</c> copies of chunks are hashed and stored concurrently (SHA-256 is the cost). At most
+    /// <c>2 × workers</c> chunks are in flight, so memory stays bounded by the chunker's maximum chunk size.
+    /// </summary>
+    private ChunkRef[] HashChunksInParallel(Stream stream, Action<ChunkRef, bool> record)
+    {
+        var results = new List<ChunkRef?>();
+        using var slots = new SemaphoreSlim(2 * workers);
+        var pending = new List<Task>();
+        var index = 0;
+        try
+        {
+            foreach (var chunk in chunker.Split(stream))
+            {
+                slots.Wait();
+                var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(chunk.Length);
+                chunk.Span.CopyTo(copy);
+                var (at, length) = (index++, chunk.Length);
+                results.Add(null);
+                pending.Add(Task.Run(() =>
+                {
+                    try
+                    {
+                        var bytes = copy.AsSpan(0, length);
+                        var hash = ContentHash.Of(bytes);
+                        var reference = new ChunkRef(hash, length);
+                        record(reference, cache.PutJustHashed(hash, bytes));
+                        lock (results)
+                        {
+                            results[at] = reference;
+                        }
+                    }
+                    finally
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(copy);
+                        slots.Release();
+                    }
+                }));
+                pending.RemoveAll(t => t.IsCompletedSuccessfully);
+            }
+        }
+        finally
+        {
+            // Even when reading fails, no worker may outlive this call (they use the semaphore and the cache); a
+            // reading failure propagates as itself, not wrapped in the workers' outcome.
+            Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        }
+        if (pending.FirstOrDefault(t => t.IsFaulted) is { Exception: { } failed })
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.InnerException ?? failed);
+        }
+        return [.. results.Select(r => r!)];
     }
 }

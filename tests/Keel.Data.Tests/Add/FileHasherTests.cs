@@ -46,6 +46,28 @@ public sealed class FileHasherTests : IDisposable
         Assert.StartsWith("Cannot read 'was-a-file': ", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Hash_LargeFileOnSeveralWorkers_GivesTheSameChunksInOrderAsOneWorker()
+    {
+        // Above the parallel threshold (16 MiB), with small chunks so hundreds are in flight out of order.
+        var content = new byte[(16 << 20) + 12345];
+        new Random(7).NextBytes(content);
+        var path = _repo.PathOf("large.bin");
+        File.WriteAllBytes(path, content);
+        var file = Assert.Single(WorkingTree.List(_repo.Repository, path, FileKind.Regular));
+        var chunker = new ContentDefinedChunker(new ChunkerOptions(16 << 10, 64 << 10, 256 << 10));
+        long reported = 0;
+
+        var parallel = new FileHasher(chunker, _repo.Repository.Cache, workers: 4).Hash(file, n => Interlocked.Add(ref reported, n));
+        var sequential = new FileHasher(chunker, _repo.Repository.Cache, workers: 1).Hash(file, _ => { });
+
+        Assert.Equal(sequential.Chunks, parallel.Chunks);
+        Assert.Equal(content.Length, parallel.Chunks.Sum(c => c.Size));
+        Assert.Equal(content.Length, reported);
+        Assert.Equal(parallel.Chunks.Select(c => c.Hash).Distinct().Count(), parallel.NewChunks);
+        Assert.Equal(0, sequential.NewChunks);
+    }
+
     public void Dispose() => _repo.Dispose();
 
     private FileHasher Hasher() => new(new ContentDefinedChunker(TestRepository.SmallChunks), _repo.Repository.Cache);
