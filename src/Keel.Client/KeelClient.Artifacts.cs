@@ -5,7 +5,9 @@ using Keel.Contracts.Mlflow;
 namespace Keel.Client;
 
 // Artifacts go through the tracking server's artifact proxy (/api/2.0/mlflow-artifacts/artifacts/<path>), so
-// the SDK needs no storage credentials. Bodies are streamed: memory stays bounded for files of any size.
+// the SDK needs no storage credentials. Bodies are streamed: memory stays bounded for files of any size. Files of
+// at least KeelClientOptions.DirectTransferThreshold bytes move straight to and from the object store with
+// presigned URLs when the server offers them (KeelClient.Presigned*.cs); the proxy remains the fallback.
 public sealed partial class KeelClient
 {
     private const int CopyBufferSize = 81920;
@@ -14,7 +16,9 @@ public sealed partial class KeelClient
 
     /// <summary>
     /// Uploads one file to <c>&lt;artifactDirectory&gt;/&lt;file name&gt;</c> in a run's artifacts, overwriting an
-    /// artifact of the same path.
+    /// artifact of the same path. A file of at least <see cref="KeelClientOptions.DirectTransferThreshold"/> bytes goes
+    /// straight to the server's object store with MLflow's multipart upload (parts in parallel, aborted on failure)
+    /// when the server offers it, and through the artifact proxy otherwise.
     /// </summary>
     /// <param name="runId">The run; its <c>artifact_uri</c> must be an <c>mlflow-artifacts:</c> URI.</param>
     /// <param name="localFile">The file to upload; its name is kept.</param>
@@ -34,7 +38,8 @@ public sealed partial class KeelClient
     /// <summary>
     /// Uploads the contents of <paramref name="localDirectory"/>, recursively and including hidden files, under
     /// <paramref name="artifactDirectory"/> (the directory's own name is not added, as in MLflow's <c>log_artifacts</c>).
-    /// Files are sent one after another in ordinal path order; empty directories are not recorded.
+    /// Files are sent one after another in ordinal path order; empty directories are not recorded. Large files go
+    /// directly to the object store as in <see cref="UploadArtifactAsync"/>.
     /// </summary>
     /// <param name="runId">The run; its <c>artifact_uri</c> must be an <c>mlflow-artifacts:</c> URI.</param>
     /// <param name="localDirectory">The directory whose files to upload.</param>
@@ -54,7 +59,9 @@ public sealed partial class KeelClient
     /// <summary>
     /// Downloads a run's artifact, a single file or a whole directory tree, into <paramref name="destinationDirectory"/>,
     /// keeping its path: artifact <c>model/weights.onnx</c> lands at <c>&lt;destination&gt;/model/weights.onnx</c>, as with
-    /// MLflow's <c>download_artifacts</c>. Existing files are replaced only once their download is complete.
+    /// MLflow's <c>download_artifacts</c>. Existing files are replaced only once their download is complete. Files of
+    /// at least <see cref="KeelClientOptions.DirectTransferThreshold"/> bytes (and a single file, whose size is not
+    /// listed) come straight from the object store with a presigned GET when the server offers one.
     /// </summary>
     /// <param name="runId">The run; its <c>artifact_uri</c> must be an <c>mlflow-artifacts:</c> URI.</param>
     /// <param name="artifactPath">'/'-separated path under the run's artifact root; "" for all artifacts.</param>
@@ -109,6 +116,11 @@ public sealed partial class KeelClient
         {
             throw new FileNotFoundException($"File '{localFile}' does not exist.", localFile);
         }
+        if (file.Length >= _direct.Threshold
+            && await TryMultipartUploadAsync(ArtifactPath.Combine(proxyRoot, artifactDirectory), file, counter, ct).ConfigureAwait(false))
+        {
+            return;
+        }
         var uri = _transport.ArtifactUri(ArtifactPath.Combine(proxyRoot, artifactDirectory, file.Name));
         var start = counter.Total;
         using var response = await _transport.SendAsync(
@@ -146,16 +158,22 @@ public sealed partial class KeelClient
             }
             else
             {
-                await DownloadFileAsync(proxyRoot, child, destination, counter, ct).ConfigureAwait(false);
+                await DownloadFileAsync(proxyRoot, child, entry.FileSize, destination, counter, ct).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task DownloadFileAsync(string proxyRoot, string path, string destination, ByteCounter counter, CancellationToken ct)
+    private Task DownloadFileAsync(string proxyRoot, string path, string destination, ByteCounter counter, CancellationToken ct) =>
+        DownloadFileAsync(proxyRoot, path, size: null, destination, counter, ct);
+
+    private async Task DownloadFileAsync(
+        string proxyRoot, string path, long? size, string destination, ByteCounter counter, CancellationToken ct)
     {
         var local = ArtifactPath.LocalPath(destination, path);
         Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-        var uri = _transport.ArtifactUri(ArtifactPath.Combine(proxyRoot, path));
+        var proxyPath = ArtifactPath.Combine(proxyRoot, path);
+        var uri = (WantsDirectDownload(size) ? await TryPresignDownloadAsync(proxyPath, ct).ConfigureAwait(false) : null)
+            ?? _transport.ArtifactUri(proxyPath);
         using var response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), HttpCompletionOption.ResponseHeadersRead, ct)
             .ConfigureAwait(false);
 

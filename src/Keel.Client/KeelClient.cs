@@ -24,6 +24,7 @@ public sealed partial class KeelClient : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _flushInterval;
     private readonly int _maxBatchSize;
+    private readonly DirectTransfers _direct;
 
     /// <summary>Creates a client with default <see cref="KeelClientOptions"/> for the server at <paramref name="trackingUri"/>.</summary>
     /// <param name="trackingUri">Absolute http(s) address of the tracking server.</param>
@@ -66,6 +67,7 @@ public sealed partial class KeelClient : IDisposable
         _timeProvider = options.TimeProvider;
         _flushInterval = options.FlushInterval;
         _maxBatchSize = options.MaxBatchSize;
+        _direct = new DirectTransfers(options);
         _transport = new MlflowTransport(httpClient, ownsHttpClient, options);
     }
 
@@ -140,5 +142,6 @@ public sealed partial class KeelClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FlushInterval, TimeSpan.Zero, nameof(options.FlushInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options.MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxBatchSize, LogBatchLimits.MaxEntities, nameof(options.MaxBatchSize));
+        DirectTransfers.Validate(options);
     }
 }

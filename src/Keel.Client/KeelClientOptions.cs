@@ -42,6 +42,26 @@ public sealed class KeelClientOptions
     public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>
+    /// Artifact files of at least this many bytes move directly between this machine and the server's object
+    /// store, when the server offers it (an S3 artifact store): uploads with MLflow's multipart upload, downloads
+    /// with a presigned GET. Smaller files, and every file when the server cannot presign (a local artifact
+    /// folder), go through the server's artifact proxy. Default 64 MiB; must not be negative.
+    /// </summary>
+    public long DirectTransferThreshold { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Bytes per part of a multipart upload, and the memory one part in flight holds. Default 16 MiB; must be
+    /// 5 MiB (S3's smallest part) to 1 GiB. Raised automatically for files that would need over 10,000 parts.
+    /// </summary>
+    public int MultipartPartSize { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// Most parts of one multipart upload sent at the same time, so memory stays near this times
+    /// <see cref="MultipartPartSize"/>. Default 4; must be 1 to 64.
+    /// </summary>
+    public int MaxParallelParts { get; set; } = 4;
+
+    /// <summary>
     /// Clock for metric and run timestamps, the flush timer and retry delays. Default <see cref="TimeProvider.System"/>.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -10,6 +10,7 @@ namespace Keel.Testing;
 public sealed class KeelServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     private KeelServerProcess(Process process, Uri baseAddress)
     {
@@ -19,8 +20,18 @@ public sealed class KeelServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>True once the process has ended, for tests asserting that it never does.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote to stdout and stderr, for failure messages.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _log);
+
     /// <summary>Starts <paramref name="keelDll"/> with <c>server</c> on a free port and waits until it answers /health/live.</summary>
-    public static async Task<KeelServerProcess> StartAsync(string keelDll, string dataDirectory, CancellationToken ct = default)
+    public static Task<KeelServerProcess> StartAsync(string keelDll, string dataDirectory, CancellationToken ct = default) =>
+        StartAsync(keelDll, dataDirectory, [], ct);
+
+    /// <summary>As above, with more <c>keel server</c> arguments, e.g. <c>--backend-store-uri postgresql://…</c>.</summary>
+    public static async Task<KeelServerProcess> StartAsync(string keelDll, string dataDirectory, IReadOnlyList<string> serverArgs, CancellationToken ct = default)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -29,23 +40,23 @@ public sealed class KeelServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { keelDll, "server", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory })
+        foreach (var arg in new[] { keelDll, "server", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory }.Concat(serverArgs))
         {
             info.ArgumentList.Add(arg);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new KeelServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new KeelServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         using var probe = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"keel server exited with code {process.ExitCode} before answering");
+                throw new InvalidOperationException($"keel server exited with code {process.ExitCode} before answering: {server.RecentOutput}");
             }
             try
             {
@@ -83,6 +94,19 @@ public sealed class KeelServerProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _log.Enqueue(line);
+        // Bounded: a server under load may log a warning per failed request.
+        while (_log.Count > 50 && _log.TryDequeue(out _))
+        {
+        }
     }
 
     private static int FreePort()

@@ -37,6 +37,12 @@ internal static class ServerCommand
         {
             Description = "Artifact root: a folder, a file:// URI or s3://bucket/prefix (endpoint and credentials from AWS_ENDPOINT_URL or MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) [default: <data-dir>/artifacts]",
         };
+        var dbPoolSize = DatabaseOption("--db-pool-size",
+            "PostgreSQL connections per server process; replicas multiply it, so keep it under max_connections / replicas (the URI option MaxPoolSize) [default: 32]");
+        var dbConnectTimeout = DatabaseOption("--db-connect-timeout",
+            "Seconds to open a PostgreSQL connection or wait for a pooled one; requests fail with 503 after it while the database is away (the URI option connect_timeout) [default: 5]");
+        var dbCommandTimeout = DatabaseOption("--db-command-timeout",
+            "Seconds one PostgreSQL command may run (the URI option CommandTimeout) [default: 30]");
         var insecure = new Option<bool>("--insecure")
         {
             Description = "Allow binding a non-loopback address although Keel has no authentication yet",
@@ -44,7 +50,7 @@ internal static class ServerCommand
 
         var command = new Command("server", "Run the tracking server (MLflow REST API) until Ctrl+C")
         {
-            hostOption, port, dataDir, backendStoreUri, artifactsDestination, insecure,
+            hostOption, port, dataDir, backendStoreUri, artifactsDestination, dbPoolSize, dbConnectTimeout, dbCommandTimeout, insecure,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -58,7 +64,10 @@ internal static class ServerCommand
 
             var storage = new StorageOptions(
                 DataDirectory.Resolve(parse.GetValue(dataDir), host),
-                parse.GetValue(backendStoreUri),
+                WithDatabaseSettings(parse.GetValue(backendStoreUri), [
+                    ("Maximum Pool Size", parse.GetValue(dbPoolSize)),
+                    ("connect_timeout", parse.GetValue(dbConnectTimeout)),
+                    ("Command Timeout", parse.GetValue(dbCommandTimeout))]),
                 parse.GetValue(artifactsDestination));
             var options = new KeelServerOptions { Host = UrlHost(bindHost), Port = parse.GetValue(port) };
             await RunAsync(host, storage, options, warnInsecure: !IsLoopback(bindHost), ct);
@@ -83,6 +92,39 @@ internal static class ServerCommand
         await host.Out.WriteLineAsync("Press Ctrl+C to stop.");
         await host.Out.FlushAsync(ct);
         await server.WaitForShutdownAsync(ct);
+    }
+
+    private static Option<int?> DatabaseOption(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError($"{name} must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// The --db-* flags become options in the URI's query string, the one place the PostgreSQL backend reads its
+    /// settings from; appended last, they win over the same option written in the URI.
+    /// </summary>
+    internal static string? WithDatabaseSettings(string? backendStoreUri, IReadOnlyList<(string Option, int? Value)> settings)
+    {
+        var given = settings.Where(s => s.Value is not null).ToList();
+        if (given.Count == 0)
+        {
+            return backendStoreUri;
+        }
+        if (backendStoreUri is null || !backendStoreUri.StartsWith("postgresql", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException("--db-pool-size, --db-connect-timeout and --db-command-timeout apply only to a postgresql:// --backend-store-uri");
+        }
+        var query = string.Join('&', given.Select(s =>
+            $"{Uri.EscapeDataString(s.Option)}={s.Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        return backendStoreUri + (backendStoreUri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
     }
 
     internal static bool IsLoopback(string host)

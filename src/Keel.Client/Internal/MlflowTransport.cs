@@ -204,8 +204,9 @@ internal sealed class MlflowTransport : IDisposable
                 MaxDelay = TimeSpan.FromSeconds(30),
                 // 408, 429, 5xx, HttpRequestException, a timed-out attempt, and an HttpClient.Timeout of a
                 // caller-owned client; a cancelled caller token is never retried.
+                // 501 is not transient: it says an optional endpoint (multipart, presign) is not offered.
                 ShouldHandle = static args => ValueTask.FromResult(
-                    HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    (HttpClientResiliencePredicates.IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.NotImplemented)
                     || (args.Outcome.Exception is OperationCanceledException && !args.Context.CancellationToken.IsCancellationRequested)),
             });
         }

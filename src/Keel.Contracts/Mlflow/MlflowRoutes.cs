@@ -36,6 +36,21 @@ public static class MlflowRoutes
     /// <summary>Artifact proxy: GET/PUT/DELETE <c>artifacts/{path}</c>, GET <c>artifacts?path=</c> lists.</summary>
     public const string ProxiedArtifacts = "artifacts";
 
+    /// <summary>
+    /// Artifact proxy multipart upload (MLflow 2.x): POST <c>mpu/create/{directory}</c>, <c>mpu/complete/{directory}</c>
+    /// and <c>mpu/abort/{directory}</c>; the body's <c>path</c> gives the file name. A store that cannot presign
+    /// answers 501 NOT_IMPLEMENTED, and MLflow clients then fall back to a proxy PUT.
+    /// </summary>
+    public const string MultipartCreate = "mpu/create";
+    public const string MultipartComplete = "mpu/complete";
+    public const string MultipartAbort = "mpu/abort";
+
+    /// <summary>
+    /// Keel's own (under <c>/api/keel/v1</c>): GET <c>artifacts/presign?path=&amp;method=GET|PUT&amp;expires_in=</c>
+    /// gives a presigned URL for one proxy path; 501 NOT_IMPLEMENTED when the artifact store cannot presign.
+    /// </summary>
+    public const string KeelArtifactsPresign = "artifacts/presign";
+
     public const string RegisteredModelsCreate = "registered-models/create";
     public const string RegisteredModelsGet = "registered-models/get";
     public const string RegisteredModelsRename = "registered-models/rename";

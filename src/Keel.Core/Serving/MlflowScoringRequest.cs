@@ -37,11 +37,11 @@ public static class MlflowScoringRequest
     public static ScoringRequest Parse(ReadOnlySpan<byte> body, string? contentType, IReadOnlyList<ColumnSchema> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var mediaType = contentType?.Split(';')[0].Trim() ?? "";
+        var mediaType = MediaType(contentType);
         ScoringRequest request;
         if (mediaType.Equals(JsonContentType, StringComparison.OrdinalIgnoreCase))
         {
-            request = ParseJson(body, inputs);
+            request = DataFrameSplitFastPath.TryRead(body, inputs, out var fast) ? fast! : ParseJson(body, inputs);
         }
         else if (mediaType.Equals(CsvContentType, StringComparison.OrdinalIgnoreCase))
         {
@@ -57,6 +57,13 @@ public static class MlflowScoringRequest
         return request.Batch.RowCount > 0
             ? request
             : throw KeelException.InvalidParameter("The input has no rows; send at least one row to score.");
+    }
+
+    private static ReadOnlySpan<char> MediaType(string? contentType)
+    {
+        var value = contentType.AsSpan();
+        var parameters = value.IndexOf(';');
+        return (parameters < 0 ? value : value[..parameters]).Trim();
     }
 
     private static ScoringRequest ParseJson(ReadOnlySpan<byte> body, IReadOnlyList<ColumnSchema> inputs)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Keel.Core.Models;
 using Keel.Core.Models.Json;
 
@@ -16,31 +18,72 @@ public static class MlflowScoringResponse
     /// </summary>
     public static byte[] Write(DataBatch outputs)
     {
-        ArgumentNullException.ThrowIfNull(outputs);
-        return JsonBytes.Write(json =>
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteStartArray("predictions");
-            for (var row = 0; row < outputs.RowCount; row++)
+            Write(json, outputs);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the same answer as <see cref="Write(DataBatch)"/> to <paramref name="json"/> and flushes it.</summary>
+    public static void Write(Utf8JsonWriter json, DataBatch outputs)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(outputs);
+        json.WriteStartObject();
+        json.WriteStartArray("predictions"u8);
+        var columns = outputs.Columns;
+        for (var row = 0; row < outputs.RowCount; row++)
+        {
+            if (columns.Count == 1)
             {
-                if (outputs.Columns.Count == 1)
-                {
-                    JsonCells.WriteRow(json, outputs.Columns[0], row, NonFiniteFloats.PythonLiterals);
-                    continue;
-                }
-
-                json.WriteStartObject();
-                foreach (var column in outputs.Columns)
-                {
-                    json.WritePropertyName(column.Name);
-                    JsonCells.WriteRow(json, column, row, NonFiniteFloats.PythonLiterals);
-                }
-
-                json.WriteEndObject();
+                WriteCell(json, columns[0], row);
+                continue;
             }
 
-            json.WriteEndArray();
+            json.WriteStartObject();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                json.WritePropertyName(columns[c].Name);
+                WriteCell(json, columns[c], row);
+            }
+
             json.WriteEndObject();
-        });
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    // Finite scalars of the common types are written from their typed arrays, without boxing; everything else (tensor
+    // rows, NaN and ±Infinity) goes through the shared cell writer.
+    private static void WriteCell(Utf8JsonWriter json, DataColumn column, int row)
+    {
+        if (column.RowShape.Count == 0)
+        {
+            switch (column.Values)
+            {
+                case float[] floats when float.IsFinite(floats[row]):
+                    json.WriteNumberValue(floats[row]);
+                    return;
+                case double[] doubles when double.IsFinite(doubles[row]):
+                    json.WriteNumberValue(doubles[row]);
+                    return;
+                case long[] longs:
+                    json.WriteNumberValue(longs[row]);
+                    return;
+                case int[] ints:
+                    json.WriteNumberValue(ints[row]);
+                    return;
+                case bool[] bools:
+                    json.WriteBooleanValue(bools[row]);
+                    return;
+            }
+        }
+
+        JsonCells.WriteRow(json, column, row, NonFiniteFloats.PythonLiterals);
     }
 }

@@ -19,6 +19,7 @@ public sealed class OnnxPredictor : IPredictor
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
     private OnnxPredictor(InferenceSession session, IReadOnlyList<ColumnSchema> inputs, IReadOnlyList<ColumnSchema> outputs)
@@ -26,6 +27,7 @@ public sealed class OnnxPredictor : IPredictor
         _session = session;
         Inputs = inputs;
         Outputs = outputs;
+        _inputNames = [.. inputs.Select(i => i.Name)];
         _outputNames = [.. outputs.Select(o => o.Name)];
     }
 
@@ -81,23 +83,19 @@ public sealed class OnnxPredictor : IPredictor
     public DataBatch Predict(DataBatch input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var names = new string[Inputs.Count];
-        var values = new List<OrtValue>(Inputs.Count);
+        var values = new OrtValue[_inputNames.Length];
         try
         {
-            for (var i = 0; i < Inputs.Count; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                names[i] = Inputs[i].Name;
-                values.Add(OnnxTensors.ToOrtValue(Inputs[i], input));
+                values[i] = OnnxTensors.ToOrtValue(Inputs[i], input);
             }
 
-            using var results = Run(names, values);
+            using var results = Run(values);
             var columns = new DataColumn[Outputs.Count];
-            var index = 0;
-            foreach (var result in results)
+            for (var i = 0; i < columns.Length; i++)
             {
-                columns[index] = OnnxTensors.ToColumn(Outputs[index], result, input.RowCount);
-                index++;
+                columns[i] = OnnxTensors.ToColumn(Outputs[i], results[i], input.RowCount);
             }
 
             return new DataBatch(columns);
@@ -106,7 +104,7 @@ public sealed class OnnxPredictor : IPredictor
         {
             foreach (var value in values)
             {
-                value.Dispose();
+                value?.Dispose();
             }
         }
     }
@@ -118,11 +116,11 @@ public sealed class OnnxPredictor : IPredictor
         _runOptions.Dispose();
     }
 
-    private IDisposableReadOnlyCollection<OrtValue> Run(string[] names, List<OrtValue> values)
+    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue[] values)
     {
         try
         {
-            return _session.Run(_runOptions, names, values, _outputNames);
+            return _session.Run(_runOptions, _inputNames, values, _outputNames);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -10,8 +10,8 @@ using static Keel.Server.Http.MlflowRequest;
 namespace Keel.Server.Artifacts;
 
 /// <summary>
-/// MLflow's artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/…</c>, also under <c>/ajax-api</c>) and
-/// the tracking API's <c>artifacts/list</c>.
+/// MLflow's artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/…</c> and <c>mpu/…</c>, also under
+/// <c>/ajax-api</c>), the tracking API's <c>artifacts/list</c>, and Keel's <c>/api/keel/v1/artifacts/presign</c>.
 /// </summary>
 public static class ArtifactEndpoints
 {
@@ -43,12 +43,9 @@ public static class ArtifactEndpoints
             group.MapGet(file, DownloadAsync);
             group.MapPut(file, UploadAsync);
             group.MapDelete(file, DeleteAsync);
-            foreach (var step in new[] { "create", "complete", "abort" })
-            {
-                group.MapPost($"mpu/{step}", MultipartNotSupported);
-                group.MapPost($"mpu/{step}/{{**path}}", MultipartNotSupported);
-            }
+            MultipartEndpoints.Map(group);
         }
+        PresignEndpoints.Map(app);
         return app;
     }
 
@@ -94,13 +91,6 @@ public static class ArtifactEndpoints
         await artifacts.DeleteAsync(path, http.RequestAborted);
         return OkEmpty();
     }
-
-    // MLflow's client falls back to a single PUT only on this status and exactly this message's start.
-    private static IResult MultipartNotSupported() =>
-        Results.Json(
-            new ErrorResponse(ErrorCodes.NotImplemented, "Multipart upload is not supported for the current artifact repository"),
-            MlflowJson.Options.GetTypeInfo(typeof(ErrorResponse)),
-            statusCode: StatusCodes.Status501NotImplemented);
 
     private static FileInfoDto[] ToDtos(IReadOnlyList<ArtifactFile> files) =>
         [.. files.Select(f => new FileInfoDto { Path = f.Path, IsDir = f.IsDirectory, FileSize = f.Size })];

@@ -37,6 +37,34 @@ internal static class ArtifactRequestTarget
             : throw KeelException.InvalidParameter(
                 $"Invalid request path '{RawPath(context)}': expected {MlflowRoutes.ArtifactProxyPrefix}{ArtifactsSegment}/<path>.");
 
+    /// <summary>
+    /// The artifact directory after <c>&lt;prefix&gt;/&lt;route&gt;/</c> (MLflow's multipart routes), validated like
+    /// <see cref="GetPath"/>; <see cref="ArtifactPath.Root"/> when the route has no path.
+    /// </summary>
+    public static ArtifactPath GetDirectoryAfter(HttpContext context, string route)
+    {
+        var raw = RawPath(context);
+        var head = "/" + route;
+        foreach (var prefix in Prefixes)
+        {
+            if (!StartsWithSegments(raw, prefix))
+            {
+                continue;
+            }
+            var rest = raw[prefix.Length..];
+            if (rest.Equals(head, StringComparison.OrdinalIgnoreCase))
+            {
+                return ArtifactPath.Root;
+            }
+            if (rest.StartsWith(head + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                return ArtifactPath.ParseEncoded(rest[(head.Length + 1)..], "path", allowRoot: true);
+            }
+        }
+        throw KeelException.InvalidParameter(
+            $"Invalid request path '{raw}': expected {MlflowRoutes.ArtifactProxyPrefix}{head}/<directory>.");
+    }
+
     // Either the routed (normalized) path or the raw target is under a proxy prefix.
     private static bool Concerns(HttpContext context)
     {

@@ -31,6 +31,15 @@ public static partial class MlflowErrors
                 await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.TemporarilyUnavailable,
                     $"The artifact store is unavailable; try again later. ({e.Message})", BlobStoreRetryAfterSeconds);
             }
+            catch (StoreUnavailableException e) when (!context.Response.HasStarted)
+            {
+                // The database is away: the request was fine and may be sent again once it is back (the message says
+                // when a write's outcome is unknown). Readiness turns false meanwhile, so balancers route elsewhere.
+                LogMetadataStoreUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MlflowErrors)),
+                    e, context.Request.Path);
+                await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.TemporarilyUnavailable,
+                    e.Message, MetadataStoreRetryAfterSeconds);
+            }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
                 await WriteAsync(context, e.StatusCode, ErrorCodes.BadRequest, e.Message);
@@ -79,8 +88,14 @@ public static partial class MlflowErrors
 
     private const string BlobStoreRetryAfterSeconds = "5";
 
+    // Shorter than the artifact store's: a database restart or failover usually takes seconds.
+    private const string MetadataStoreRetryAfterSeconds = "2";
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Artifact store unavailable on {Path}")]
     private static partial void LogBlobStoreUnavailable(ILogger logger, Exception exception, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metadata store unavailable on {Path}")]
+    private static partial void LogMetadataStoreUnavailable(ILogger logger, Exception exception, PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Keel.Core.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,10 +14,7 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Text("ok"));
-        app.MapGet("/health/ready", async (ITrackingStore store, CancellationToken ct) =>
-            await store.GetExperimentAsync("0", ct) is not null
-                ? Results.Text("ok")
-                : Results.Text("metadata store has no default experiment", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/health/ready", ReadinessProbe.CheckAsync);
         // MLflow clients and load balancers probe /health and /version as MLflow serves them.
         app.MapGet("/health", () => Results.Text("OK"));
         app.MapGet("/version", () => Results.Text(Version));

@@ -4,7 +4,9 @@ using Grpc.Core;
 using Keel.Core.Common;
 using Keel.Core.Serving;
 using Keel.Serving.Grpc.Protocol;
+using Keel.Serving.Http;
 using Keel.Serving.Metrics;
+using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Microsoft.Extensions.Logging;
 using TensorMetadata = Keel.Serving.Grpc.Protocol.ModelMetadataResponse.Types.TensorMetadata;
@@ -18,8 +20,13 @@ namespace Keel.Serving.Grpc;
 internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrpcService> logger, ServingMetrics? metrics = null)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
-    /// <summary>The response header naming the version that answered a ModelInfer call.</summary>
+    /// <summary>The first name of <c>x-keel-model-version</c>, still sent so clients reading it keep working.</summary>
     public const string ModelVersionHeader = "keel-model-version";
+
+    // The REST headers' names: gRPC metadata keys are lower-case, so the same names read the same in both protocols.
+    internal static readonly string ModelHeader = Lower(ScoringPipeline.ModelHeader);
+    internal static readonly string VersionHeader = Lower(ScoringPipeline.VersionHeader);
+    internal static readonly string RouteHeader = Lower(ScoringPipeline.RouteHeader);
 
     private static readonly string ServerVersion =
         typeof(OipGrpcService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -35,28 +42,36 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
 
     // Before the first version loads the server cannot tell which model it will serve, so any name is "not
     // ready" rather than NOT_FOUND; once loaded, another name or version is NOT_FOUND, as for metadata and infer.
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => Guard(context, () =>
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => Guard(context, async () =>
     {
         var current = scorer.Current;
         if (current is not null)
         {
-            Resolve(current, request.Name, request.Version);
+            if (string.IsNullOrEmpty(request.Name))
+            {
+                throw NoModelNamed(current);
+            }
+            var found = ServedModelLookup.Find(scorer, current, request.Name, request.Version);
+            await WriteServedHeadersAsync(context, found.Version, found.Route);
         }
 
-        return Task.FromResult(new ModelReadyResponse { Ready = current is not null });
+        return new ModelReadyResponse { Ready = current is not null };
     });
 
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerMetadataResponse { Name = "keel", Version = ServerVersion });
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) => Guard(context, () =>
+    // A version is described by the route serving it, which behind a deployment need not be the heaviest route.
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) => Guard(context, async () =>
     {
-        var current = Resolve(RequireCurrent(), request.Name, request.Version);
-        var response = new ModelMetadataResponse { Name = current.ModelName, Platform = current.Flavor };
-        response.Versions.Add(current.Version);
-        response.Inputs.AddRange(current.Inputs.Select(Describe));
-        response.Outputs.AddRange(current.Outputs.Select(Describe));
-        return Task.FromResult(response);
+        var found = Resolve(request.Name, request.Version);
+        var served = found.Version;
+        var response = new ModelMetadataResponse { Name = served.ModelName, Platform = served.Flavor };
+        response.Versions.Add(served.Version);
+        response.Inputs.AddRange(served.Inputs.Select(Describe));
+        response.Outputs.AddRange(served.Outputs.Select(Describe));
+        await WriteServedHeadersAsync(context, served, found.Route);
+        return response;
     });
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
@@ -88,10 +103,13 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
 
     private Task<ModelInferResponse> Infer(ModelInferRequest request, ServerCallContext context) => Guard(context, async () =>
     {
-        var current = Resolve(RequireCurrent(), request.ModelName, request.ModelVersion);
-        var requested = RequestedOutputs(request, current.Outputs.Select(c => c.Name).ToList());
-        var batch = OipInputReader.Read(request, current.Inputs);
-        var result = await scorer.ScoreAsync(batch, context.CancellationToken);
+        // A request naming a version is read against that version's signature and scored on the route serving it;
+        // otherwise the deployment's sticky key, read from the metadata as REST reads the header, picks the route.
+        var target = Resolve(request.ModelName, request.ModelVersion).Version;
+        var requested = RequestedOutputs(request, target.Outputs.Select(c => c.Name).ToList());
+        var batch = OipInputReader.Read(request, target.Inputs);
+        var result = await ServedModelLookup.ScoreAsync(
+            scorer, batch, request.ModelName, request.ModelVersion, RoutingKey(context), context.CancellationToken);
 
         // Hot reload may have swapped versions while the request waited; the response names the one that answered.
         var response = new ModelInferResponse { ModelName = result.Version.ModelName, ModelVersion = result.Version.Version, Id = request.Id };
@@ -103,9 +121,49 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
             OipTensorEncoding.AddOutput(response, column, raw);
         }
 
-        await context.WriteResponseHeadersAsync(new Metadata { { ModelVersionHeader, result.Version.Version } });
+        await WriteServedHeadersAsync(context, result.Version, result.Route);
         return response;
     });
+
+    // REST's X-Keel-Model, X-Keel-Model-Version and X-Keel-Route, under the same names.
+    private static Task WriteServedHeadersAsync(ServerCallContext context, ServedVersion served, string? route)
+    {
+        var headers = new Metadata
+        {
+            { ModelHeader, served.ModelName },
+            { VersionHeader, served.Version },
+            { ModelVersionHeader, served.Version },
+        };
+        if (route is not null)
+        {
+            headers.Add(RouteHeader, route);
+        }
+        return context.WriteResponseHeadersAsync(headers);
+    }
+
+    // Repeated entries are joined with commas, as ASP.NET Core joins a repeated REST header, so one key is one route in both.
+    private string? RoutingKey(ServerCallContext context)
+    {
+        if (scorer is not IRoutingScorer { RoutingHeader: { } header })
+        {
+            return null;
+        }
+
+        var name = Lower(header);
+        string? key = null;
+        foreach (var entry in context.RequestHeaders)
+        {
+            if (!entry.IsBinary && string.Equals(entry.Key, name, StringComparison.Ordinal))
+            {
+                key = key is null ? entry.Value : $"{key},{entry.Value}";
+            }
+        }
+        return key;
+    }
+
+#pragma warning disable CA1308 // gRPC metadata keys are lower-case by definition; upper-casing would not match them.
+    private static string Lower(string header) => header.ToLowerInvariant();
+#pragma warning restore CA1308
 
     private static TensorMetadata Describe(Core.Models.ColumnSchema column)
     {
@@ -115,28 +173,15 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
         return tensor;
     }
 
-    private ServedVersion RequireCurrent() => scorer.Current
-        ?? throw new RpcException(new Status(StatusCode.Unavailable, "No model version has loaded yet; retry when ServerReady answers true."));
-
-    private static ServedVersion Resolve(ServedVersion current, string name, string version)
+    private RoutedVersion Resolve(string name, string version)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw KeelException.InvalidParameter($"The request names no model; this server serves '{current.ModelName}'.");
-        }
-
-        if (!string.Equals(name, current.ModelName, StringComparison.Ordinal))
-        {
-            throw KeelException.NotFound($"Model '{name}' is not served here; this server serves '{current.ModelName}'.");
-        }
-
-        if (version.Length > 0 && !string.Equals(version, current.Version, StringComparison.Ordinal))
-        {
-            throw KeelException.NotFound($"Version '{version}' of model '{name}' is not served here; this server serves version {current.Version}.");
-        }
-
-        return current;
+        var current = scorer.Current
+            ?? throw new RpcException(new Status(StatusCode.Unavailable, "No model version has loaded yet; retry when ServerReady answers true."));
+        return string.IsNullOrEmpty(name) ? throw NoModelNamed(current) : ServedModelLookup.Find(scorer, current, name, version);
     }
+
+    private static KeelException NoModelNamed(ServedVersion current) =>
+        KeelException.InvalidParameter($"The request names no model; this server serves '{current.ModelName}'.");
 
     // Null means every output, in the model's order.
     private static List<string>? RequestedOutputs(ModelInferRequest request, List<string> outputs)

@@ -24,25 +24,45 @@ internal static class MlflowScoringEndpoints
         return app;
     }
 
-    private static Task Invocations(HttpContext context, ScoringPipeline pipeline, IModelScorer scorer) =>
-        pipeline.RunAsync(context, ServingProtocols.Mlflow, failure => ServingErrors.WriteMlflowAsync(context, failure), async (current, ct) =>
-        {
-            var contentType = context.Request.ContentType;
-            var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType.Value : null;
-            if (mediaType is null || !MlflowScoringRequest.ContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new ServingFailureException(ServingFailure.UnsupportedMediaType(
-                    $"Content type '{contentType}' is not supported; send {string.Join(" or ", MlflowScoringRequest.ContentTypes)}."));
-            }
+    private static Task Invocations(HttpContext context, ScoringPipeline pipeline) =>
+        pipeline.RunAsync(context, ServingProtocols.Mlflow, ServingErrors.WriteMlflowAsync, ScoreAsync);
 
-            var body = await RequestBody.ReadAsync(context.Request, ct);
-            var request = MlflowScoringRequest.Parse(body.Span, mediaType.ToLowerInvariant(), current.Inputs);
-            var result = await ScoringPipeline.ScoreAsync(scorer, context.Request, request.Batch, ct);
-            ScoringPipeline.SetResultHeaders(context.Response, result);
-            context.Response.ContentType = MlflowScoringRequest.JsonContentType;
-            await context.Response.Body.WriteAsync(MlflowScoringResponse.Write(result.Outputs), ct);
-            return result.Version;
-        });
+    private static async Task<ServedVersion> ScoreAsync(ScoringPipeline pipeline, HttpContext context, ServedVersion current)
+    {
+        var ct = context.RequestAborted;
+        var contentType = context.Request.ContentType;
+        if (!IsAccepted(contentType))
+        {
+            throw new ServingFailureException(ServingFailure.UnsupportedMediaType(
+                $"Content type '{contentType}' is not supported; send {string.Join(" or ", MlflowScoringRequest.ContentTypes)}."));
+        }
+
+        ScoringRequest request;
+        using (var body = await RequestBody.ReadAsync(context.Request, ct))
+        {
+            request = MlflowScoringRequest.Parse(body.Span, contentType, current.Inputs);
+        }
+
+        pipeline.CheckParams(current, request.Params);
+
+        var result = await pipeline.ScoreAsync(context.Request, request.Batch, ct);
+        ScoringPipeline.SetResultHeaders(context.Response, result);
+        context.Response.ContentType = MlflowScoringRequest.JsonContentType;
+        PooledJson.Write(context.Response, result.Outputs, static (json, outputs) => MlflowScoringResponse.Write(json, outputs));
+        return result.Version;
+    }
+
+    // The common exact header skips parsing; anything else is parsed as a media type (parameters such as charset ignored).
+    private static bool IsAccepted(string? contentType)
+    {
+        if (string.Equals(contentType, MlflowScoringRequest.JsonContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType is not null && MlflowScoringRequest.ContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase);
+    }
 
     private static Task Health(HttpContext context, IModelScorer scorer, ServingOptions options)
     {

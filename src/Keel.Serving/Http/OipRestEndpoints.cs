@@ -1,5 +1,7 @@
 using System.Reflection;
+using Keel.Core.Common;
 using Keel.Core.Serving;
+using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,50 +38,67 @@ internal static class OipRestEndpoints
 
     private static Task Metadata(HttpContext context, IModelScorer scorer, ServingOptions options, string name)
     {
-        if (Resolve(scorer, options, name, context.GetRouteValue("version") as string) is { Failure: { } failure })
+        var (found, failure) = Resolve(scorer, options, name, context.GetRouteValue("version") as string);
+        if (failure is not null)
         {
             return ServingErrors.WriteOipAsync(context, failure);
         }
 
-        var current = scorer.Current!;
-        ScoringPipeline.SetVersionHeaders(context.Response, current);
+        var served = found!.Version;
+        SetHeaders(context.Response, found);
         context.Response.ContentType = JsonContentType;
         return context.Response.Body.WriteAsync(
-            OipMetadata.Model(current.ModelName, [current.Version], current.Flavor, current.Inputs, current.Outputs), context.RequestAborted).AsTask();
+            OipMetadata.Model(served.ModelName, [served.Version], served.Flavor, served.Inputs, served.Outputs), context.RequestAborted).AsTask();
     }
 
     private static Task Ready(HttpContext context, IModelScorer scorer, ServingOptions options, string name)
     {
-        if (Resolve(scorer, options, name, context.GetRouteValue("version") as string) is { Failure: { } failure })
+        var (found, failure) = Resolve(scorer, options, name, context.GetRouteValue("version") as string);
+        if (failure is not null)
         {
             return ServingErrors.WriteOipAsync(context, failure);
         }
 
-        ScoringPipeline.SetVersionHeaders(context.Response, scorer.Current!);
+        SetHeaders(context.Response, found!);
         return Task.CompletedTask;
     }
 
-    private static Task Infer(HttpContext context, ScoringPipeline pipeline, IModelScorer scorer, ServingOptions options, string name) =>
-        pipeline.RunAsync(context, ServingProtocols.OipRest, failure => ServingErrors.WriteOipAsync(context, failure), async (current, ct) =>
+    private static Task Infer(HttpContext context, ScoringPipeline pipeline) =>
+        pipeline.RunAsync(context, ServingProtocols.OipRest, ServingErrors.WriteOipAsync, InferAsync);
+
+    private static async Task<ServedVersion> InferAsync(ScoringPipeline pipeline, HttpContext context, ServedVersion current)
+    {
+        var ct = context.RequestAborted;
+        var name = (string)context.GetRouteValue("name")!;
+        var version = context.GetRouteValue("version") as string;
+        var (found, failure) = Resolve(pipeline.Scorer, pipeline.Options, name, version);
+        if (failure is not null)
         {
-            if (Resolve(scorer, options, name, context.GetRouteValue("version") as string) is { Failure: { } failure })
-            {
-                throw new ServingFailureException(failure);
-            }
+            throw new ServingFailureException(failure);
+        }
 
-            var body = await RequestBody.ReadAsync(context.Request, ct);
-            var request = OipInferenceRequest.Parse(body.Span, current.Inputs);
-            OipInferenceResponse.ValidateRequestedOutputs(request.RequestedOutputs, current.Outputs);
-            var result = await ScoringPipeline.ScoreAsync(scorer, context.Request, request.Batch, ct);
-            ScoringPipeline.SetResultHeaders(context.Response, result);
-            context.Response.ContentType = JsonContentType;
-            var answer = OipInferenceResponse.Write(result.Version.ModelName, result.Version.Version, request.Id, result.Outputs, request.RequestedOutputs);
-            await context.Response.Body.WriteAsync(answer, ct);
-            return result.Version;
-        });
+        // A request naming a version is read against that version's signature, which its route may not share with the heaviest.
+        var target = found!.Version;
+        OipInferenceRequest request;
+        using (var body = await RequestBody.ReadAsync(context.Request, ct))
+        {
+            request = OipInferenceRequest.Parse(body.Span, target.Inputs);
+        }
 
-    /// <summary>The failure when the path names a model or version other than the one served (or none has loaded yet).</summary>
-    private static (ServedVersion? Version, ServingFailure? Failure) Resolve(IModelScorer scorer, ServingOptions options, string name, string? version)
+        OipInferenceResponse.ValidateRequestedOutputs(request.RequestedOutputs, target.Outputs);
+        var result = await pipeline.ScoreAsync(context.Request, request.Batch, name, version, ct);
+        ScoringPipeline.SetResultHeaders(context.Response, result);
+        context.Response.ContentType = JsonContentType;
+        var answer = OipInferenceResponse.Write(result.Version.ModelName, result.Version.Version, request.Id, result.Outputs, request.RequestedOutputs);
+        await context.Response.Body.WriteAsync(answer, ct);
+        return result.Version;
+    }
+
+    private static void SetHeaders(HttpResponse response, RoutedVersion found) =>
+        ScoringPipeline.SetServedHeaders(response, found.Version, found.Route);
+
+    /// <summary>What the path names (a version picks the route serving it), or the failure when nothing served matches or none has loaded yet.</summary>
+    private static (RoutedVersion? Found, ServingFailure? Failure) Resolve(IModelScorer scorer, ServingOptions options, string name, string? version)
     {
         var current = scorer.Current;
         if (current is null)
@@ -87,17 +106,13 @@ internal static class OipRestEndpoints
             return (null, ServingFailure.NotReady(options.ModelUri));
         }
 
-        if (!string.Equals(name, current.ModelName, StringComparison.Ordinal))
+        try
         {
-            return (null, ServingFailure.NotFound($"Model '{name}' is not served here; this server serves model '{current.ModelName}'."));
+            return (ServedModelLookup.Find(scorer, current, name, version), null);
         }
-
-        if (version is not null && !string.Equals(version, current.Version, StringComparison.Ordinal))
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
         {
-            return (null, ServingFailure.NotFound(
-                $"Version '{version}' of model '{name}' is not served here; this server serves version '{current.Version}'."));
+            return (null, ServingFailure.NotFound(e.Message));
         }
-
-        return (current, null);
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Keel.Serving.Runtime;
 using Prometheus;
 
@@ -14,6 +16,11 @@ public sealed class ServingMetrics : IBatchObserver
     private readonly Histogram _duration;
     private readonly Histogram _batchSize;
     private readonly Counter _errors;
+
+    // Label children resolved once per version and protocol (WithLabels costs a lookup and an array per call); keyed
+    // by reference, as a ServedVersion is made once per loaded version.
+    private readonly ConcurrentDictionary<(ServedVersion Version, string Protocol), Answered> _answered = new(VersionAndProtocol.Instance);
+    private readonly ConcurrentDictionary<ServedVersion, Histogram.Child> _batches = new(ReferenceEqualityComparer.Instance);
 
     public ServingMetrics()
     {
@@ -50,6 +57,22 @@ public sealed class ServingMetrics : IBatchObserver
         _duration.WithLabels(model, version, protocol).Observe(elapsed.TotalSeconds);
     }
 
+    /// <summary>Counts one answered request of <paramref name="version"/> (null: before any version loaded) and how long it took.</summary>
+    internal void OnRequest(ServedVersion? version, string protocol, int status, TimeSpan elapsed)
+    {
+        if (version is null || status != 200)
+        {
+            OnRequest(version?.ModelName ?? "", version?.Version ?? "", protocol, status.ToString(CultureInfo.InvariantCulture), elapsed);
+            return;
+        }
+
+        var answered = _answered.GetOrAdd((version, protocol), static (key, metrics) => new Answered(
+            metrics._requests.WithLabels(key.Version.ModelName, key.Version.Version, key.Protocol, "200"),
+            metrics._duration.WithLabels(key.Version.ModelName, key.Version.Version, key.Protocol)), this);
+        answered.Requests.Inc();
+        answered.Duration.Observe(elapsed.TotalSeconds);
+    }
+
     /// <summary>Counts one refused or failed request.</summary>
     public void OnError(string model, string version, string protocol, string kind) =>
         _errors.WithLabels(model, version, protocol, kind).Inc();
@@ -58,6 +81,19 @@ public sealed class ServingMetrics : IBatchObserver
     public void OnBatch(ServedVersion version, int requests, int rows, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(version);
-        _batchSize.WithLabels(version.ModelName, version.Version).Observe(rows);
+        _batches.GetOrAdd(version, static (v, histogram) => histogram.WithLabels(v.ModelName, v.Version), _batchSize).Observe(rows);
+    }
+
+    private sealed record Answered(Counter.Child Requests, Histogram.Child Duration);
+
+    private sealed class VersionAndProtocol : IEqualityComparer<(ServedVersion Version, string Protocol)>
+    {
+        public static VersionAndProtocol Instance { get; } = new();
+
+        public bool Equals((ServedVersion Version, string Protocol) x, (ServedVersion Version, string Protocol) y) =>
+            ReferenceEquals(x.Version, y.Version) && string.Equals(x.Protocol, y.Protocol, StringComparison.Ordinal);
+
+        public int GetHashCode((ServedVersion Version, string Protocol) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Version), obj.Protocol);
     }
 }

@@ -36,6 +36,9 @@ internal sealed class RoutingTable
             heaviest = spec.Routes[i].Weight > spec.Routes[heaviest].Weight ? i : heaviest;
         }
         Primary = Routes[heaviest];
+        // OrderByDescending is stable, so equal weights keep the spec's order and the first is Primary.
+        Serving = [.. Routes.Select((route, i) => (route, weight: spec.Routes[i].Weight))
+            .Where(r => r.weight > 0).OrderByDescending(r => r.weight).Select(r => r.route)];
     }
 
     public DeploymentSpec Spec { get; }
@@ -49,6 +52,24 @@ internal sealed class RoutingTable
 
     // The heaviest route (the first of equals): what metadata endpoints describe.
     public BoundRoute Primary { get; }
+
+    // The routes that take traffic, heaviest first: where a request naming a version is sent.
+    public IReadOnlyList<BoundRoute> Serving { get; }
+
+    // The heaviest route taking traffic whose host serves that version now; null when none does.
+    public BoundRoute? Find(string modelName, string version)
+    {
+        foreach (var route in Serving)
+        {
+            if (route.Host.Current is { } current
+                && string.Equals(current.ModelName, modelName, StringComparison.Ordinal)
+                && string.Equals(current.Version, version, StringComparison.Ordinal))
+            {
+                return route;
+            }
+        }
+        return null;
+    }
 
     public Task Drained => _drained.Task;
 

@@ -106,17 +106,47 @@ public sealed class TrafficRouter : IRoutingScorer, IAsyncDisposable
         try
         {
             var route = table.Pick(string.IsNullOrEmpty(routingKey) ? NextPoint() : RoutingTable.PointOf(routingKey));
-            var result = await route.Host.ScoreAsync(input, ct).ConfigureAwait(false);
-            var answer = result with { Route = route.Name };
-            if (table.Shadows.Count > 0)
-            {
-                _mirror.Mirror(table, input, route, answer);
-            }
-            return answer;
+            return await ScoreOnAsync(table, route, input, ct).ConfigureAwait(false);
         }
         finally
         {
             table.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The router has been disposed.</exception>
+    public async Task<ScoreResult> ScoreVersionAsync(DataBatch input, string modelName, string version, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var table = Acquire();
+        try
+        {
+            var route = table.Find(modelName, version) ?? throw KeelException.NotFound(
+                $"No route of deployment '{table.Spec.Name}' that takes traffic serves version '{version}' of model '{modelName}'.");
+            return await ScoreOnAsync(table, route, input, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            table.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RoutedVersion> Served
+    {
+        get
+        {
+            var serving = Volatile.Read(ref _table).Serving;
+            var served = new List<RoutedVersion>(serving.Count);
+            foreach (var route in serving)
+            {
+                if (route.Host.Current is { } current)
+                {
+                    served.Add(new RoutedVersion(route.Name, current));
+                }
+            }
+            return served;
         }
     }
 
@@ -180,6 +210,18 @@ public sealed class TrafficRouter : IRoutingScorer, IAsyncDisposable
         }
         _mirror.Dispose();
         _stopping.Dispose();
+    }
+
+    // The caller holds a lease on table until this completes, so the route's host outlives the request.
+    private async Task<ScoreResult> ScoreOnAsync(RoutingTable table, BoundRoute route, DataBatch input, CancellationToken ct)
+    {
+        var result = await route.Host.ScoreAsync(input, ct).ConfigureAwait(false);
+        var answer = result with { Route = route.Name };
+        if (table.Shadows.Count > 0)
+        {
+            _mirror.Mirror(table, input, route, answer);
+        }
+        return answer;
     }
 
     private RoutingTable Acquire()

@@ -6,8 +6,10 @@ namespace Keel.Serving.Runtime;
 // Adaptive micro-batching for one version, as in Triton's and BentoML's dynamic batchers: one worker takes the
 // oldest request, adds whatever is already queued and, while traffic is flowing, waits up to MaxBatchDelay
 // (counted from the oldest request's arrival) for more, until MaxBatchSize rows. A request that arrives after the
-// queue sat idle longer than the delay is not held back: waiting would only add latency to a lone request.
-internal sealed class MicroBatcher
+// queue sat idle longer than the delay is not held back: waiting would only add latency to a lone request. A request
+// that finds nothing else queued or running is scored inline on its caller's thread (TryEnterAlone): no queue, no
+// hop to the worker and back, and no wait for company that is not coming.
+internal sealed class MicroBatcher : IDisposable
 {
     private readonly Channel<PendingRequest> _queue = Channel.CreateUnbounded<PendingRequest>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -16,6 +18,15 @@ internal sealed class MicroBatcher
     private readonly TimeSpan _maxDelay;
     private readonly TimeProvider _time;
     private long _lastArrival = long.MinValue;
+
+    // Requests queued, being batched or scored, inline ones included; zero means the batcher is idle.
+    private int _pending;
+
+    // While the worker waits for a batch to fill it sleeps once, until the delay ends or Enqueue sees the rows it
+    // lacks queued (_wakeAt), rather than waking, and arming a timer, for every request that arrives.
+    private readonly SemaphoreSlim _filled = new(0);
+    private int _queuedRows;
+    private int _wakeAt = int.MaxValue;
 
     public MicroBatcher(ServedModel model, int maxRows, TimeSpan maxDelay, TimeProvider time)
     {
@@ -28,22 +39,44 @@ internal sealed class MicroBatcher
 
     public Task Worker { get; }
 
+    // True when the batcher was idle: the caller scores its rows itself, then calls ExitAlone.
+    public bool TryEnterAlone()
+    {
+        if (Interlocked.CompareExchange(ref _pending, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _lastArrival, _time.GetTimestamp());
+        return true;
+    }
+
+    public void ExitAlone() => Interlocked.Decrement(ref _pending);
+
     // The caller holds a lease on the version; from here the worker owns it and releases it once the request is answered.
     public Task<DataBatch> Enqueue(DataBatch rows, CancellationToken ct)
     {
         var now = _time.GetTimestamp();
         var previous = Interlocked.Exchange(ref _lastArrival, now);
         var idleBefore = previous == long.MinValue || _time.GetElapsedTime(previous, now) > _maxDelay;
-        var request = new PendingRequest(rows, BatchRows.Key(rows), now, idleBefore, ct);
+        var request = new PendingRequest(rows, now, idleBefore, ct);
+        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(request))
         {
             // Unreachable while the caller's lease keeps the version alive.
             throw new InvalidOperationException("The version's batch queue is closed.");
         }
+        if (Interlocked.Add(ref _queuedRows, rows.RowCount) >= Volatile.Read(ref _wakeAt) && Interlocked.Exchange(ref _wakeAt, int.MaxValue) != int.MaxValue)
+        {
+            _filled.Release();
+        }
         return request.Task;
     }
 
     public void Complete() => _queue.Writer.TryComplete();
+
+    // The worker calls it once the queue has completed: nothing can enqueue or wait any more.
+    public void Dispose() => _filled.Dispose();
 
     private async Task RunAsync()
     {
@@ -56,6 +89,7 @@ internal sealed class MicroBatcher
             carried = null;
             if (first is null)
             {
+                Dispose();
                 return;
             }
 
@@ -64,21 +98,22 @@ internal sealed class MicroBatcher
             var rows = first.Rows.RowCount;
             while (rows < _maxRows)
             {
-                if (!reader.TryRead(out var next))
+                if (!TryTake(reader, out var next))
                 {
                     var remaining = _maxDelay - _time.GetElapsedTime(first.Arrived);
-                    if (first.IdleBefore || remaining <= TimeSpan.Zero || !await WaitAsync(reader, remaining).ConfigureAwait(false))
+                    if (first.IdleBefore || remaining <= TimeSpan.Zero)
                     {
                         break;
                     }
+                    await WaitForRowsAsync(_maxRows - rows, remaining).ConfigureAwait(false);
                     continue;
                 }
                 if (next.Task.IsCompleted)
                 {
-                    _model.Release();
+                    Done();
                     continue;
                 }
-                if (next.Key != first.Key || rows + next.Rows.RowCount > _maxRows)
+                if (!BatchRows.SameLayout(first.Rows, next.Rows) || rows + next.Rows.RowCount > _maxRows)
                 {
                     // It starts the next batch: a request larger than MaxBatchSize runs alone.
                     carried = next;
@@ -96,56 +131,100 @@ internal sealed class MicroBatcher
     {
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var request))
+            while (TryTake(reader, out var request))
             {
                 if (!request.Task.IsCompleted)
                 {
                     return request;
                 }
-                _model.Release();
+                Done();
             }
         }
         return null;
     }
 
-    private async Task<bool> WaitAsync(ChannelReader<PendingRequest> reader, TimeSpan timeout)
+    private bool TryTake(ChannelReader<PendingRequest> reader, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PendingRequest? request)
     {
-        using var timer = new CancellationTokenSource(timeout, _time);
-        var wait = reader.WaitToReadAsync(timer.Token).AsTask();
-        await ((Task)wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return wait.IsCompletedSuccessfully && wait.Result;
+        if (!reader.TryRead(out request))
+        {
+            return false;
+        }
+        Interlocked.Add(ref _queuedRows, -request.Rows.RowCount);
+        return true;
+    }
+
+    // Returns when the missing rows are queued or the timeout ends, whichever comes first; a wake-up left over from
+    // an earlier wait only makes the caller look at the queue once more.
+    private async Task WaitForRowsAsync(int missing, TimeSpan timeout)
+    {
+        Interlocked.Exchange(ref _wakeAt, missing);
+        if (Volatile.Read(ref _queuedRows) < missing)
+        {
+            using var timer = new CancellationTokenSource(timeout, _time);
+            await _filled.WaitAsync(timer.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        Volatile.Write(ref _wakeAt, int.MaxValue);
     }
 
     private void Execute(List<PendingRequest> batch)
     {
         try
         {
-            var live = batch.Where(r => !r.Task.IsCompleted).ToList();
-            if (live.Count == 1)
+            // Requests cancelled while they waited are dropped from the call.
+            var live = 0;
+            for (var i = 0; i < batch.Count; i++)
             {
-                RunAlone(live[0]);
+                if (batch[i].Task.IsCompleted)
+                {
+                    Done();
+                }
+                else
+                {
+                    batch[live++] = batch[i];
+                }
             }
-            else if (live.Count > 1)
+            batch.RemoveRange(live, batch.Count - live);
+            if (batch.Count == 1)
             {
-                RunTogether(live);
+                RunAlone(batch[0]);
+            }
+            else if (batch.Count > 1)
+            {
+                RunTogether(batch);
             }
         }
         finally
         {
             foreach (var _ in batch)
             {
-                _model.Release();
+                Done();
             }
         }
+    }
+
+    // A request leaves the batcher: its lease on the version ends.
+    private void Done()
+    {
+        Interlocked.Decrement(ref _pending);
+        _model.Release();
     }
 
     private void RunTogether(List<PendingRequest> live)
     {
         DataBatch outputs;
-        var rows = live.Sum(r => r.Rows.RowCount);
+        var rows = 0;
+        foreach (var request in live)
+        {
+            rows += request.Rows.RowCount;
+        }
         try
         {
-            outputs = _model.Predict(BatchRows.Concat([.. live.Select(r => r.Rows)]), live.Count);
+            var parts = new DataBatch[live.Count];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                parts[i] = live[i].Rows;
+            }
+            outputs = _model.Predict(BatchRows.Concat(parts), live.Count);
         }
         catch (Exception)
         {
@@ -186,10 +265,9 @@ internal sealed class PendingRequest
     private readonly TaskCompletionSource<DataBatch> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenRegistration _cancellation;
 
-    public PendingRequest(DataBatch rows, string key, long arrived, bool idleBefore, CancellationToken ct)
+    public PendingRequest(DataBatch rows, long arrived, bool idleBefore, CancellationToken ct)
     {
         Rows = rows;
-        Key = key;
         Arrived = arrived;
         IdleBefore = idleBefore;
         _cancellation = ct.CanBeCanceled
@@ -198,8 +276,6 @@ internal sealed class PendingRequest
     }
 
     public DataBatch Rows { get; }
-
-    public string Key { get; }
 
     public long Arrived { get; }
 

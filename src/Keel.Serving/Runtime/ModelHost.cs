@@ -77,7 +77,8 @@ public sealed class ModelHost : IModelScorer, IAsyncDisposable
     /// <summary>
     /// Scores <paramref name="input"/> on the current version. The input is checked against the version's signature
     /// first (so a bad request fails alone); with <see cref="ServingOptions.MaxBatchSize"/> above 1 it then joins
-    /// concurrent requests with the same columns in one predictor call, and gets back exactly its own rows.
+    /// concurrent requests with the same columns in one predictor call, and gets back exactly its own rows. A request
+    /// that finds no other in flight is scored at once on the calling thread.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE naming the columns that do not match the signature, or an empty input.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled while the request waited; other requests are unaffected.</exception>
@@ -94,6 +95,18 @@ public sealed class ModelHost : IModelScorer, IAsyncDisposable
             if (served.Batcher is null)
             {
                 return new ScoreResult(served.Predict(rows, 1), served.Version);
+            }
+
+            if (served.Batcher.TryEnterAlone())
+            {
+                try
+                {
+                    return new ScoreResult(served.Predict(rows, 1), served.Version);
+                }
+                finally
+                {
+                    served.Batcher.ExitAlone();
+                }
             }
 
             var answer = served.Batcher.Enqueue(rows, ct);

@@ -12,7 +12,7 @@ namespace Keel.Storage.S3;
 /// its predecessor whole when its upload completes, so readers see the old content or the new, never a part.
 /// Failures of the store itself throw <see cref="BlobStoreUnavailableException"/>.
 /// </summary>
-public sealed class S3ArtifactStore : IArtifactStore, IDisposable
+public sealed partial class S3ArtifactStore : IPresigningArtifactStore, IDisposable
 {
     // S3's limit on the length of a key, in UTF-8 bytes.
     private const int MaxKeyBytes = 1024;
@@ -134,7 +134,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     public void Dispose() => _s3.Dispose();
 
-    private Uri Presign(ArtifactPath path, HttpVerb verb, TimeSpan expiry)
+    private Uri Presign(ArtifactPath path, HttpVerb verb, TimeSpan expiry, string? uploadId = null, int? partNumber = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(expiry, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(expiry, MaxPresignExpiry);
@@ -146,6 +146,8 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             Expires = _time.GetUtcNow().UtcDateTime + expiry,
             // The SDK signs https URLs unless told otherwise, even for an http endpoint.
             Protocol = _s3.ServiceUrl?.Scheme == Uri.UriSchemeHttp ? Protocol.HTTP : Protocol.HTTPS,
+            UploadId = uploadId,
+            PartNumber = partNumber,
         });
         return new Uri(url);
     }

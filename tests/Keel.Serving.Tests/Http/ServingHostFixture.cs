@@ -7,6 +7,7 @@ using Keel.Serving.Runtime;
 using Keel.Serving.Tests.Support;
 using Keel.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Serving.Tests.Http;
 
@@ -83,9 +84,10 @@ public sealed class ServingHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ServingHost> StartAsync(ServingOptions options, IModelScorer scorer, ServingMetrics? metrics = null)
+    public static async Task<ServingHost> StartAsync(
+        ServingOptions options, IModelScorer scorer, ServingMetrics? metrics = null, Action<IServiceCollection>? configureServices = null)
     {
-        var app = KeelServingHost.Create(options, scorer, metrics);
+        var app = KeelServingHost.Create(options, scorer, metrics, configureServices);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new ServingHost(app);
     }

@@ -84,7 +84,8 @@ public sealed class TrafficRouterUpdateTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         await using var router = await _hosts.RouterAsync(RoutingHosts.Spec(null, new TrafficRoute("slow", RoutingHosts.Slow, 100)));
         _hosts.SlowObserver.Hold();
-        var inFlight = router.ScoreAsync(RoutingHosts.Requests(1, 2)[0], ct);
+        // Unbatched hosts score on the caller's thread, so the held call must not block the test's own thread.
+        var inFlight = Task.Run(() => router.ScoreAsync(RoutingHosts.Requests(1, 2)[0], ct), ct);
         Assert.True(await _hosts.SlowObserver.WaitForCallAsync(TimeSpan.FromSeconds(30)));
 
         var update = router.UpdateAsync(RoutingHosts.Spec(null, new TrafficRoute("stable", RoutingHosts.V1, 100)), ct);

@@ -98,8 +98,12 @@ public sealed class ModelHostBatchingTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         await using var host = await StartAsync(maxBatchSize: 8, TimeSpan.FromMilliseconds(1));
         _observer.Hold();
-        var busy = host.ScoreAsync(ServingModels.Batch(_rows.Take(2)), ct);
-        Assert.True(await _observer.WaitForCallAsync(Timeout), "the first batch reaches the predictor");
+        // An idle batcher scores a lone request inline; the next one goes to the worker. Both are held in the
+        // predictor, so the worker is busy and the requests after them queue.
+        var inline = Task.Run(() => host.ScoreAsync(ServingModels.Batch(_rows.Take(2)), ct), ct);
+        Assert.True(await _observer.WaitForCallAsync(Timeout), "the inline request reaches the predictor");
+        var busy = host.ScoreAsync(ServingModels.Batch(_rows.Skip(6).Take(1)), ct);
+        Assert.True(await _observer.WaitForCallAsync(Timeout), "the worker's batch reaches the predictor");
         using var cancel = new CancellationTokenSource();
 
         var cancelled = host.ScoreAsync(ServingModels.Batch(_rows.Skip(2).Take(3)), cancel.Token);
@@ -108,9 +112,27 @@ public sealed class ModelHostBatchingTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         _observer.Release();
 
-        Assert.Equal(2, (await busy).Outputs.RowCount);
+        Assert.Equal(2, (await inline).Outputs.RowCount);
+        Assert.Equal(1, (await busy).Outputs.RowCount);
         Assert.Equal(1, (await other).Outputs.RowCount);
-        Assert.Equal(3, _observer.Calls.Sum(c => c.Rows));
+        Assert.Equal(4, _observer.Calls.Sum(c => c.Rows));
+    }
+
+    [Fact]
+    public async Task ScoreAsync_IdleBatcher_ScoresALoneRequestOnTheCallersThreadAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A delay far longer than the test: a request that waited for company would time out.
+        await using var host = await StartAsync(maxBatchSize: 32, TimeSpan.FromMinutes(5));
+
+        for (var i = 0; i < 5; i++)
+        {
+            var score = host.ScoreAsync(ServingModels.Batch(_rows.Skip(i).Take(1)), ct);
+            Assert.True(score.IsCompleted, $"back-to-back request {i} is answered before ScoreAsync returns");
+            Assert.Equal(1, (await score).Outputs.RowCount);
+        }
+
+        Assert.Equal(5, _observer.Calls.Count);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public sealed class ModelHostReloadTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         await using var host = await StartAsync(TimeSpan.FromHours(1));
         _observer.Hold();
-        var inFlight = host.ScoreAsync(ServingModels.Batch(ServingModels.Rows(2, seed: 1)), ct);
+        // An idle batcher scores a lone request inline, so the held call must not block the test's own thread.
+        var inFlight = Task.Run(() => host.ScoreAsync(ServingModels.Batch(ServingModels.Rows(2, seed: 1)), ct), ct);
         Assert.True(await _observer.WaitForCallAsync(Timeout));
         _source.MoveTo("2");
 
