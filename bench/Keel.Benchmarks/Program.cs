@@ -2,7 +2,8 @@ using Keel.Benchmarks;
 
 // Each benchmark measures its reference in the same run and prints the ratio; see docs/benchmarks.md.
 IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark(),
-    new DataAddBenchmark(), new DataDedupBenchmark(), new DataStatusBenchmark(), new DataTransferBenchmark()];
+    new DataAddBenchmark(), new DataDedupBenchmark(), new DataStatusBenchmark(), new DataTransferBenchmark(),
+    new PostgresLogBatchBenchmark(), new ReplicasBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -39,7 +40,8 @@ try
     await benchmark.RunAsync(options);
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException or Keel.Core.Common.KeelException)
+catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException or Keel.Core.Common.KeelException
+    or Npgsql.NpgsqlException)
 {
     Console.Error.WriteLine($"error: the {benchmark.Name} benchmark could not run: {e.Message}");
     return 1;
