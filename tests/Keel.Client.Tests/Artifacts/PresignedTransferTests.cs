@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
 using Keel.Client.Tests.Support;
 using Keel.Contracts.Mlflow;
-using Keel.Server;
-using Keel.Storage;
 using Keel.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Keel.Client.Tests.Artifacts;
 
@@ -26,7 +21,7 @@ public sealed class PresignedTransferTests : IDisposable
     [Fact]
     public async Task UploadArtifactAsync_LargeFileOnS3_GoesMultipartDirectAndDownloadsByteIdentical()
     {
-        await using var server = await PresignedClientServer.StartAsync(s3: true);
+        await using var server = await RecordingArtifactServer.StartNewAsync(s3: true);
         using var client = Client(server);
         var runId = await NewRunIdAsync(client);
         var content = RandomBytes((2 * PartSize) + 4321, seed: 7);
@@ -48,7 +43,7 @@ public sealed class PresignedTransferTests : IDisposable
     [Fact]
     public async Task UploadArtifactsAsync_MixedSizesOnS3_SmallFilesUseTheProxyLargeOnesDirect()
     {
-        await using var server = await PresignedClientServer.StartAsync(s3: true);
+        await using var server = await RecordingArtifactServer.StartNewAsync(s3: true);
         using var client = Client(server);
         var runId = await NewRunIdAsync(client);
         var source = Directory.CreateDirectory(Path.Combine(_temp.Path, "tree")).FullName;
@@ -70,7 +65,7 @@ public sealed class PresignedTransferTests : IDisposable
     [Fact]
     public async Task UploadArtifactAsync_Cancelled_AbortsTheMultipartUpload()
     {
-        await using var server = await PresignedClientServer.StartAsync(s3: true);
+        await using var server = await RecordingArtifactServer.StartNewAsync(s3: true);
         using var client = Client(server, parallel: 1);
         var runId = await NewRunIdAsync(client);
         var file = Write("cancelled.bin", RandomBytes(3 * PartSize, seed: 5));
@@ -87,7 +82,7 @@ public sealed class PresignedTransferTests : IDisposable
     [Fact]
     public async Task UploadArtifactAsync_LocalStore_FallsBackToTheProxyOnceAndRoundTrips()
     {
-        await using var server = await PresignedClientServer.StartAsync(s3: false);
+        await using var server = await RecordingArtifactServer.StartNewAsync(s3: false);
         using var client = Client(server);
         var runId = await NewRunIdAsync(client);
         var first = RandomBytes(PartSize + 1, seed: 11);
@@ -115,7 +110,7 @@ public sealed class PresignedTransferTests : IDisposable
     }
 
     // No retries: a 501 must fall back at once, and a failure here should show, not be retried away.
-    private static KeelClient Client(PresignedClientServer server, int parallel = 2) =>
+    private static KeelClient Client(RecordingArtifactServer server, int parallel = 2) =>
         new(new KeelClientOptions
         {
             TrackingUri = server.BaseAddress,
@@ -143,83 +138,5 @@ public sealed class PresignedTransferTests : IDisposable
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-}
-
-/// <summary>
-/// A real server over SQLite and either a fresh S3 test prefix (opened with ArtifactStores.FromDestination, as
-/// <c>keel server --artifacts-destination s3://…</c> does) or a local artifact folder, recording each request line.
-/// </summary>
-internal sealed class PresignedClientServer : IAsyncDisposable
-{
-    private readonly TempDirectory _directory = new("keel-presign-client");
-    private readonly ConcurrentQueue<string> _requests = new();
-    private S3TestBucket? _bucket;
-    private IDisposable? _s3Store;
-    private KeelStores? _sqlite;
-    private WebApplication? _app;
-
-    private PresignedClientServer()
-    {
-    }
-
-    public Uri BaseAddress { get; private set; } = null!;
-
-    public IReadOnlyCollection<string> Requests => _requests;
-
-    public static async Task<PresignedClientServer> StartAsync(bool s3)
-    {
-        var server = new PresignedClientServer();
-        try
-        {
-            await server.InitializeAsync(s3);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        if (_sqlite is not null)
-        {
-            await _sqlite.DisposeAsync();
-        }
-        _s3Store?.Dispose();
-        if (_bucket is not null)
-        {
-            await _bucket.DisposeAsync();
-        }
-        _directory.Dispose();
-    }
-
-    private async Task InitializeAsync(bool s3)
-    {
-        _sqlite = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path), TimeProvider.System);
-        var stores = _sqlite;
-        if (s3)
-        {
-            _bucket = new S3TestBucket("keel-presign-client");
-            var artifacts = ArtifactStores.FromDestination(_bucket.Destination, _directory.Path, _bucket.Environment);
-            _s3Store = (IDisposable)artifacts;
-            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, artifacts, _sqlite.DataObjects, _sqlite);
-        }
-        _app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
-        _app.Use((context, next) =>
-        {
-            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value;
-            _requests.Enqueue($"{context.Request.Method} {target}");
-            return next(context);
-        });
-        await _app.StartAsync();
-        BaseAddress = _app.BoundAddress();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Keel.Testing;
 
 namespace Keel.Server.Tests.Artifacts;
 
@@ -11,7 +12,7 @@ namespace Keel.Server.Tests.Artifacts;
 /// </summary>
 public sealed class PresignedLocalStoreTests : IAsyncLifetime
 {
-    private readonly PresignedTestServer _server = new(s3: false);
+    private readonly RecordingArtifactServer _server = new(s3: false);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

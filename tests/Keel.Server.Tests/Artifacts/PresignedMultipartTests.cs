@@ -1,12 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Keel.Server;
-using Keel.Storage;
 using Keel.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Keel.Server.Tests.Artifacts;
 
@@ -21,7 +16,7 @@ public sealed class PresignedMultipartTests : IAsyncLifetime
     private const string Proxy = "/api/2.0/mlflow-artifacts/artifacts";
     private const int PartSize = 5 << 20;
 
-    private readonly PresignedTestServer _server = new(s3: true);
+    private readonly RecordingArtifactServer _server = new(s3: true);
     private readonly HttpClient _direct = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -207,68 +202,5 @@ public sealed class PresignedMultipartTests : IAsyncLifetime
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-}
-
-/// <summary>
-/// A real server over SQLite and either a fresh S3 test prefix (<c>s3://&lt;bucket&gt;/&lt;fresh prefix&gt;</c>, opened with
-/// ArtifactStores.FromDestination) or a local artifact folder, recording every request line it receives
-/// ("METHOD raw-target"), so tests can show which bytes did not pass through it.
-/// </summary>
-internal sealed class PresignedTestServer(bool s3) : IAsyncDisposable
-{
-    private readonly TempDirectory _directory = new("keel-presign");
-    private readonly ConcurrentQueue<string> _requests = new();
-    private S3TestBucket? _bucket;
-    private IDisposable? _s3Store;
-    private KeelStores? _sqlite;
-    private WebApplication? _app;
-
-    public S3TestBucket Bucket => _bucket ?? throw new InvalidOperationException("This server has a local artifact store.");
-
-    public HttpClient Client { get; private set; } = new();
-
-    public IReadOnlyCollection<string> Requests => _requests;
-
-    public async ValueTask StartAsync()
-    {
-        _sqlite = await KeelStorage.OpenAsync(new StorageOptions(_directory.Path), TimeProvider.System);
-        var stores = _sqlite;
-        if (s3)
-        {
-            _bucket = new S3TestBucket("keel-presign");
-            var artifacts = ArtifactStores.FromDestination(_bucket.Destination, _directory.Path, _bucket.Environment);
-            _s3Store = (IDisposable)artifacts;
-            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, artifacts, _sqlite.DataObjects, _sqlite);
-        }
-        _app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
-        _app.Use((context, next) =>
-        {
-            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value;
-            _requests.Enqueue($"{context.Request.Method} {target}");
-            return next(context);
-        });
-        await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = _app.BoundAddress() };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        if (_sqlite is not null)
-        {
-            await _sqlite.DisposeAsync();
-        }
-        _s3Store?.Dispose();
-        if (_bucket is not null)
-        {
-            await _bucket.DisposeAsync();
-        }
-        _directory.Dispose();
     }
 }
