@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Keel test project and ends with one line: "N passed, M failed[, K skipped]".
-# Installs what the tests need when missing (Debian's python3-onnx for onnx.checker) and starts a throwaway
+# Installs what the tests need when missing (Debian's python3-onnx for onnx.checker, chromium for the browser tests) and starts a throwaway
 # PostgreSQL and S3 server on 127.0.0.1 for the storage contract suites (scripts/services.sh), stopped on exit.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -38,6 +38,19 @@ if ! "$python" -c 'import onnx' >/dev/null 2>&1; then
   "$python" -c 'import onnx' >/dev/null 2>&1 || echo "warning: $python still cannot import onnx; the ONNX tests will fail" >&2
 fi
 export KEEL_PYTHON="$python"
+
+# The browser tests (web UI, monitoring reports) drive Debian's chromium through Playwright.
+if [ ! -x /usr/bin/chromium ] && [ -z "${KEEL_CHROMIUM:-}" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing Debian's chromium for the browser tests: $sudo apt-get install -y chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $sudo apt-get install -y chromium >/dev/null 2>&1; then
+    echo "install failed; running $sudo apt-get update and retrying"
+    $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium >/dev/null
+  fi
+  [ -x /usr/bin/chromium ] || echo "warning: chromium is still missing; the browser tests will fail" >&2
+fi
 
 dotnet build Keel.slnx -c Release -nologo -v q 2>&1 | tee "$log" | grep -E "error|Warn|warn" | grep -v "0 Warn" || true
 if ! grep -q "Build succeeded" "$log"; then
