@@ -166,6 +166,22 @@ public abstract class TrackingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogBatch_RetriedLargeBatch_StoresEachPointOnce()
+    {
+        var run = await NewRunAsync("0", "retried");
+        var points = Enumerable.Range(0, 500).Select(i => new Metric("loss", 1.0 / (i + 1), 1_000 + i, i)).ToArray();
+
+        await Store.LogBatchAsync(run.Info.RunId, points, [], []);
+        // A client retry after a lost answer, then a batch repeating one point inside itself and adding new ones.
+        await Store.LogBatchAsync(run.Info.RunId, points, [], []);
+        await Store.LogBatchAsync(run.Info.RunId, [.. Enumerable.Range(500, 100).Select(i => new Metric("loss", 0.5, 1_000 + i, i)), points[0], points[0]], [], []);
+
+        var history = await Store.GetMetricHistoryAsync(run.Info.RunId, "loss", int.MaxValue, 0);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), history.Items.Select(m => m.Step));
+        Assert.Equal(new Metric("loss", 0.5, 1_599, 599), Assert.Single((await Store.GetRunAsync(run.Info.RunId))!.LatestMetrics));
+    }
+
+    [Fact]
     public async Task LogBatch_NaNAndInfinity_RoundTrip()
     {
         var run = await NewRunAsync("0", "special");
