@@ -39,6 +39,17 @@ public sealed record HistogramBin(double? Lower, double? Upper, string? Category
 /// <see cref="Score"/> null) when the test could not be computed — e.g. an empty window or an all-null column;
 /// the text says why in one sentence.
 /// </summary>
+/// <param name="Feature">The feature's name.</param>
+/// <param name="Kind">How the feature was compared (numeric features with few distinct values are tested as categories but keep Numeric here).</param>
+/// <param name="Method">The statistic used.</param>
+/// <param name="Score">Evidently's drift score: the p-value for KS, chi-squared and Z; the distance for the others.</param>
+/// <param name="PValue">The p-value for the hypothesis tests, null for distances.</param>
+/// <param name="Threshold">Drift when Score &lt; Threshold (tests) or Score ≥ Threshold (distances).</param>
+/// <param name="Drifted">Whether the feature drifted.</param>
+/// <param name="ReferenceCount">Non-missing reference values used.</param>
+/// <param name="CurrentCount">Non-missing current values used.</param>
+/// <param name="Problem">Why nothing could be computed, or null.</param>
+/// <param name="Histogram">Reference vs current shares: Sturges bins over reference ∪ current for numeric features, one bin per category otherwise.</param>
 public sealed record FeatureDriftResult(
     string Feature,
     FeatureKind Kind,
@@ -50,7 +61,15 @@ public sealed record FeatureDriftResult(
     int ReferenceCount,
     int CurrentCount,
     string? Problem,
-    IReadOnlyList<HistogramBin> Histogram);
+    IReadOnlyList<HistogramBin> Histogram)
+{
+    /// <summary>
+    /// The test statistic or raw distance behind <see cref="Score"/>: D for KS, χ² for chi-squared, z for the Z-test,
+    /// the un-normed Wasserstein-1 distance; null for JS, PSI and K–L (the score is the distance) and when not finite
+    /// (χ² is +∞ when the current window has a category the reference never had).
+    /// </summary>
+    public double? Statistic { get; init; }
+}
 
 /// <summary>Dataset drift: the share of computed features that drifted against a threshold (Evidently's 0.5 by default).</summary>
 public sealed record DatasetDriftResult(IReadOnlyList<FeatureDriftResult> Features, double DriftedShare, double ShareThreshold, bool DatasetDrift);

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Monitoring.Tests.Webhooks;
+
+/// <summary>Keeps every formatted log line, to check what the notifier tells operators (and what it leaves out).</summary>
+internal sealed class ListLogger<T> : ILogger<T>
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+}
