@@ -1,10 +1,10 @@
 using Keel.Benchmarks;
 
 // Each benchmark measures its reference in the same run and prints the ratio; see docs/benchmarks.md.
-IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark(),
+IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark(), new ServingLoggingBenchmark(),
     new DataAddBenchmark(), new DataDedupBenchmark(), new DataStatusBenchmark(), new DataTransferBenchmark(),
     new PostgresLogBatchBenchmark(), new ReplicasBenchmark(), new S3ArtifactsBenchmark(),
-    new DriftBenchmark()];
+    new DriftBenchmark(), new UiBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

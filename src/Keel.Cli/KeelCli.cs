@@ -22,6 +22,7 @@ internal static class KeelCli
         root.Subcommands.Add(DeployCommands.Create(host));
         root.Subcommands.Add(DataCommands.Create(host));
         root.Subcommands.Add(DatasetsCommands.Create(host));
+        root.Subcommands.Add(MonitorCommands.Create(host));
         root.Subcommands.Add(ServeCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(QuickstartCommand.Create(host));

@@ -5,6 +5,7 @@ using Keel.Server.Health;
 using Keel.Server.KeelApi;
 using Keel.Server.Registry;
 using Keel.Server.Tracking;
+using Keel.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,8 @@ public static class KeelServerHost
         builder.Services.AddKeelRegistry();
         builder.Services.AddKeelArtifacts();
         builder.Services.AddKeelApi();
+        builder.Services.AddKeelMonitoring(options);
+        builder.Services.AddKeelWeb();
 
         var app = builder.Build();
         app.UseMlflowErrors();
@@ -34,6 +37,7 @@ public static class KeelServerHost
         app.MapArtifactEndpoints();
         app.MapKeelApiEndpoints();
         app.MapHealthEndpoints();
+        app.MapKeelWeb();
         // "{*path}", not the default pattern, so paths that look like file names get the JSON error too.
         app.MapFallback("{*path}", MlflowErrors.EndpointNotFound);
         return app;

@@ -8,4 +8,10 @@ public sealed class KeelServerOptions
 
     /// <summary>TCP port; 0 picks a free one. Default 5000, as MLflow.</summary>
     public int Port { get; set; } = 5000;
+
+    /// <summary>Run scheduled monitors in this process [default: true]; <c>keel server --no-monitor-scheduler</c> turns it off.</summary>
+    public bool RunMonitorScheduler { get; set; } = true;
+
+    /// <summary>Let alert webhooks reach loopback and private addresses [default: false]; <c>--allow-private-webhooks</c>.</summary>
+    public bool AllowPrivateWebhooks { get; set; }
 }

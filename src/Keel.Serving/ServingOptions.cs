@@ -25,4 +25,16 @@ public sealed record ServingOptions
 
     /// <summary>Largest request body accepted; larger ones get 413.</summary>
     public long MaxRequestBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>Fraction of requests whose inputs and outputs are logged (0 to 1; default 1, every request; 0 turns logging off). Needs a <see cref="Monitoring.PredictionLogger"/>.</summary>
+    public double LogPredictions { get; init; } = 1.0;
+
+    /// <summary>Rows after which the prediction log writes a segment (default 10,000).</summary>
+    public int LogFlushRows { get; init; } = 10_000;
+
+    /// <summary>Longest a logged row waits before its segment is written (default 30 s).</summary>
+    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most logged rows waiting in memory; more are dropped and counted (default 100,000).</summary>
+    public int LogBufferRows { get; init; } = 100_000;
 }

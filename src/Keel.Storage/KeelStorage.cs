@@ -1,6 +1,7 @@
 using Keel.Core.Common;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
+using Keel.Core.Monitoring.Monitors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Storage.FileSystem;
@@ -24,12 +25,13 @@ public static class KeelStorage
         var artifacts = ArtifactStores.FromDestination(options.ArtifactsDestination, options.DataDirectory);
         var metadata = await openMetadata(ct);
         var dataObjects = ArtifactStores.DataObjectsFor(options.ArtifactsDestination, options.DataDirectory);
-        return new KeelStores(metadata.Tracking, metadata.Registry, metadata.Deployments, metadata.Datasets,
+        return new KeelStores(metadata.Tracking, metadata.Registry, metadata.Deployments, metadata.Datasets, metadata.Monitors,
             artifacts, dataObjects, metadata.Owner);
     }
 
     private sealed record MetadataStores(
-        ITrackingStore Tracking, IRegistryStore Registry, IDeploymentStore Deployments, IDatasetStore Datasets, IAsyncDisposable Owner);
+        ITrackingStore Tracking, IRegistryStore Registry, IDeploymentStore Deployments, IDatasetStore Datasets, IMonitorStore Monitors,
+        IAsyncDisposable Owner);
 
     /// <summary>
     /// Chooses the metadata backend from the URI's scheme; a bad URI fails here, before anything is created.
@@ -43,14 +45,14 @@ public static class KeelStorage
             return async ct =>
             {
                 var store = await PostgresTrackingStore.OpenAsync(connectionString, PostgresSettings.Default, time, ct);
-                return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store);
+                return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store);
             };
         }
         var path = SqlitePath(uri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
         return async ct =>
         {
             var store = await SqliteTrackingStore.OpenAsync(path, time, ct);
-            return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store);
+            return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store);
         };
     }
 

@@ -2,6 +2,7 @@ using Keel.Core.Artifacts;
 using Keel.Core.Data;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
+using Keel.Core.Monitoring.Monitors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ namespace Keel.Storage;
 /// <param name="registry">Registered models, versions and aliases.</param>
 /// <param name="deployments">Deployments and their revision history.</param>
 /// <param name="datasets">Registered datasets and their versions.</param>
+/// <param name="monitors">Monitors, their results and alert events.</param>
 /// <param name="artifacts">
 /// Artifact blobs, e.g. <c>LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory)</c>.
 /// </param>
@@ -27,6 +29,7 @@ public sealed class KeelStores(
     IRegistryStore registry,
     IDeploymentStore deployments,
     IDatasetStore datasets,
+    IMonitorStore monitors,
     IArtifactStore artifacts,
     IArtifactStore dataObjects,
     IAsyncDisposable owner,
@@ -39,6 +42,8 @@ public sealed class KeelStores(
     public IDeploymentStore Deployments { get; } = deployments;
 
     public IDatasetStore Datasets { get; } = datasets;
+
+    public IMonitorStore Monitors { get; } = monitors;
 
     public IArtifactStore Artifacts { get; } = artifacts;
 
@@ -53,7 +58,8 @@ public sealed class KeelStores(
     /// <see cref="Core.Data.DataObjectStore"/>, so code asking for artifacts never receives them.
     /// </summary>
     public IServiceCollection Register(IServiceCollection services) =>
-        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Artifacts)
+        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Monitors)
+            .AddSingleton(Artifacts)
             .AddSingleton(DataObjectStore);
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();

@@ -34,12 +34,18 @@ public sealed class KeelTestServer : IAsyncDisposable
     public KeelStores Stores => _stores;
 
     /// <summary>Starts a server; with a <paramref name="dataDirectory"/> it reuses that folder (for restart tests).</summary>
-    public static async Task<KeelTestServer> StartAsync(string? dataDirectory = null, CancellationToken ct = default)
+    public static Task<KeelTestServer> StartAsync(string? dataDirectory = null, CancellationToken ct = default) =>
+        StartAsync(new KeelServerOptions(), dataDirectory, ct);
+
+    /// <summary>Starts a server with <paramref name="options"/> (its host and port are replaced by 127.0.0.1 and a free port).</summary>
+    public static async Task<KeelTestServer> StartAsync(KeelServerOptions options, string? dataDirectory = null, CancellationToken ct = default)
     {
         var owned = dataDirectory is null ? new TempDirectory("keel-server") : null;
         var directory = dataDirectory ?? owned!.Path;
         var stores = await KeelStorage.OpenAsync(new StorageOptions(directory), TimeProvider.System, ct);
-        var app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
+        options.Host = "127.0.0.1";
+        options.Port = 0;
+        var app = KeelServerHost.Create(options, services => stores.Register(services));
         await app.StartAsync(ct);
         return new KeelTestServer(app, stores, directory, owned);
     }

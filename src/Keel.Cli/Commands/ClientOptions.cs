@@ -84,7 +84,7 @@ internal sealed class ClientOptions
             await using var local = configured is null
                 ? await LocalServer.StartAsync(
                     new StorageOptions(DataDirectory.Resolve(parse.GetValue(DataDir), host)),
-                    new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct)
+                    new KeelServerOptions { Host = "127.0.0.1", Port = 0, RunMonitorScheduler = false }, host.Time, ct)
                 : null;
             var trackingUri = configured ?? local!.Address;
             var output = new CliOutput(host, GetFormat(parse));

@@ -33,11 +33,16 @@ internal static class QuickstartCommand
             Description = "Registered model the best run's model becomes the next version of (alias 'champion')",
             DefaultValueFactory = _ => ChampionModel.DefaultModelName,
         };
+        var alertWebhook = new Option<Uri?>("--alert-webhook")
+        {
+            Description = "Also post the monitor's alerts to this URL (a JSON POST per alert; the server must allow the address, see `keel server --allow-private-webhooks`)",
+            CustomParser = ParseWebhook,
+        };
         var dataDir = DataDirectory.CreateOption();
         dataDir.Description += " (embedded server only)";
         var command = new Command("quickstart", "Train and track a sweep of ML.NET classifiers on the Wisconsin breast-cancer data, register the best and score with it")
         {
-            trackingUri, experiment, modelName, dataDir,
+            trackingUri, experiment, modelName, alertWebhook, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,12 +51,13 @@ internal static class QuickstartCommand
             var flag = parse.GetValue(trackingUri);
             var experimentName = parse.GetRequiredValue(experiment);
             var model = parse.GetRequiredValue(modelName);
+            var webhook = parse.GetValue(alertWebhook);
 
             output.MarkupLine($"[bold]Keel quickstart[/]: {SweepSetting.Grid.Count} FastTree classifiers on the Wisconsin breast-cancer data set.");
             if (ClientOptions.ConfiguredTrackingUri(flag, host) is { } uri)
             {
-                var datasets = Path.Combine(Path.GetTempPath(), "keel-quickstart");
-                var outcome = await RunAsync(output, host, uri, experimentName, model, datasets, ct);
+                var work = Path.Combine(Path.GetTempPath(), "keel-quickstart");
+                var outcome = await RunAsync(output, host, uri, experimentName, model, work, webhook, ct);
                 Report(output, outcome, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
             }
             else
@@ -60,7 +66,7 @@ internal static class QuickstartCommand
                 await using var server = await LocalServer.StartAsync(
                     new StorageOptions(dataDirectory), new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, host.Time, ct);
                 output.Line($"Started an embedded tracking server at {server.Address} over {dataDirectory}");
-                var outcome = await RunAsync(output, host, server.Address, experimentName, model, Path.Combine(dataDirectory, "datasets"), ct);
+                var outcome = await RunAsync(output, host, server.Address, experimentName, model, dataDirectory, webhook, ct);
                 Report(output, outcome, InspectCommands.Local(dataDirectory, host, experimentName));
             }
 
@@ -71,16 +77,19 @@ internal static class QuickstartCommand
     }
 
     private static async Task<QuickstartOutcome> RunAsync(
-        CliOutput output, CliHost host, Uri trackingUri, string experimentName, string modelName, string datasetDirectory, CancellationToken ct)
+        CliOutput output, CliHost host, Uri trackingUri, string experimentName, string modelName, string workDirectory, Uri? webhook, CancellationToken ct)
     {
         var results = new List<SweepResult>();
         Champion? champion = null;
-        IReadOnlyList<ServedAnswer>? served = null;
+        ServedSession? served = null;
+        MonitorOutcome? monitored = null;
+        string? experimentIdFound = null;
         using var client = ClientOptions.CreateClient(trackingUri, host);
         await ClientOptions.CallServerAsync(trackingUri, async () =>
         {
             var experimentId = await ExperimentIdAsync(client, experimentName, ct);
-            var dataset = await BreastCancerDataset.WriteToAsync(datasetDirectory, ct);
+            experimentIdFound = experimentId;
+            var dataset = await BreastCancerDataset.WriteToAsync(Path.Combine(workDirectory, "datasets"), ct);
             output.Line($"Logging to {trackingUri}, experiment '{experimentName}' (id {experimentId})");
             output.Line($"Data: {dataset.Rows} rows x {dataset.FeatureNames.Count} features from {dataset.Path}");
             var versioned = await QuickstartData.VersionAsync(client, dataset, host.Time, ct);
@@ -92,8 +101,22 @@ internal static class QuickstartCommand
             await TrainAllAsync(output, sweep, experimentId, results, ct);
             champion = await ChampionModel.RegisterAndScoreAsync(client, modelName, Best(results), trainer, ct);
             served = await QuickstartServing.ServeAndCallAsync(client, champion, trainer, host.Time, ct);
+            output.Line($"Sent {served.Traffic.NormalRows} held-out rows, then the same rows drifted (every feature x1.6), to the served champion; every prediction logged");
+            monitored = await QuickstartMonitoring.RunAsync(client, champion, served.Traffic, webhook, Path.Combine(workDirectory, "reports"), host.Time, ct);
         }, ct);
-        return new QuickstartOutcome(results, champion!, served!);
+        return new QuickstartOutcome(results, champion!, served!, monitored!, experimentIdFound!);
+    }
+
+    private static Uri? ParseWebhook(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        result.AddError($"--alert-webhook must be an absolute http or https URL, not '{text}'.");
+        return null;
     }
 
     // Best by test AUC; the lower test log-loss breaks ties, since several settings separate this data perfectly.
@@ -189,12 +212,19 @@ internal static class QuickstartCommand
             $"[bold]Best run by test AUC[/]: [green]{Markup.Escape(best.Setting.RunName)}[/] ({best.RunId}): test_auc {Format.Number(best.Test.Auc)}, " +
             $"test_log_loss {Format.Number(best.Test.LogLoss)}, test_accuracy {Format.Number(best.Test.Accuracy)}");
         ReportChampion(output, outcome.Champion);
-        ReportServing(output, outcome.Served);
+        ReportServing(output, outcome.Served.Answers);
+        QuickstartMonitorReport.Write(output, outcome.Monitoring);
         output.Line();
         output.Line("Inspect the runs and the model:");
-        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion))
+        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion, outcome.Monitoring.Monitor))
         {
             output.Line("  " + line);
+        }
+
+        output.Line();
+        foreach (var line in inspect.UiLines(outcome.ExperimentId, outcome.Champion, outcome.Monitoring.Monitor))
+        {
+            output.Line(line);
         }
     }
 
@@ -233,5 +263,6 @@ internal static class QuickstartCommand
     private static string Diagnosis(bool malignant) => malignant ? "malignant" : "benign";
 }
 
-/// <summary>What a quickstart left behind: the sweep's runs and the champion registered from the best of them.</summary>
-internal sealed record QuickstartOutcome(IReadOnlyList<SweepResult> Results, Champion Champion, IReadOnlyList<ServedAnswer> Served);
+/// <summary>What a quickstart left behind: the sweep's runs, the champion registered from the best of them, its traffic and its monitor.</summary>
+internal sealed record QuickstartOutcome(
+    IReadOnlyList<SweepResult> Results, Champion Champion, ServedSession Served, MonitorOutcome Monitoring, string ExperimentId);

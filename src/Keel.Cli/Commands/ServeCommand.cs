@@ -74,12 +74,17 @@ internal static class ServeCommand
             Description = "Allow binding a non-loopback address although Keel has no authentication yet",
         };
         var clientOptions = new ClientOptions();
+        var logOptions = new ServePredictionLogOptions();
 
         var command = new Command("serve", "Serve a model over MLflow's /invocations and the Open Inference Protocol v2 (REST and gRPC) until Ctrl+C")
         {
             modelUri, deployment, deploymentName, shadowLog, hostOption, port, grpcPort, noGrpc, maxBatchSize, maxBatchDelay, reloadInterval, maxRequestBytes, insecure,
             clientOptions.TrackingUri, clientOptions.DataDir,
         };
+        foreach (var option in logOptions.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, ct) =>
         {
             var followed = parse.GetValue(deploymentName);
@@ -104,6 +109,7 @@ internal static class ServeCommand
                 ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reloadInterval)),
                 MaxRequestBytes = parse.GetValue(maxRequestBytes),
             };
+            options = logOptions.Apply(parse, options);
             var configured = ClientOptions.ConfiguredTrackingUri(parse.GetValue(clientOptions.TrackingUri), host);
             // Like the client commands: without a tracking URI, the local data dir's registry is served in-process.
             await using var local = configured is null
@@ -159,18 +165,19 @@ internal static class ServeCommand
         Func<TrafficRouter, DeploymentFollower>? startFollowing, bool warnInsecure, CancellationToken ct)
     {
         var metrics = new ServingMetrics();
+        await using var predictionLog = ServePredictionLogOptions.Start(options, client, metrics, spec?.Name, host.Time);
         IModelScorer? scorer = null;
         await ClientOptions.CallServerAsync(trackingUri, async () => scorer = spec is null
             ? await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, host.Time, null, metrics, ct)
             : await TrafficRouter.StartAsync(
                 spec,
                 (uri, token) => ModelHost.StartAsync(new RegistryModelSource(client, uri), options with { ModelUri = uri }, host.Time, null, metrics, token),
-                new TrafficRouterOptions { Metrics = metrics, ShadowLogPath = shadowLog, Time = host.Time },
+                new TrafficRouterOptions { Metrics = metrics, ShadowLogPath = shadowLog, Time = host.Time, PredictionLog = predictionLog },
                 ct), ct);
         await using var owned = (IAsyncDisposable)scorer!;
         var modelHost = scorer!;
         await using var follower = startFollowing is not null && scorer is TrafficRouter router ? startFollowing(router) : null;
-        await using var app = KeelServingHost.Create(options, modelHost, metrics);
+        await using var app = KeelServingHost.Create(options, modelHost, metrics, services => ServePredictionLogOptions.Register(services, predictionLog));
         await app.StartAsync(ct);
         try
         {

@@ -48,9 +48,19 @@ internal static class ServerCommand
             Description = "Allow binding a non-loopback address although Keel has no authentication yet",
         };
 
+        var noMonitorScheduler = new Option<bool>("--no-monitor-scheduler")
+        {
+            Description = "Do not run scheduled monitors in this process (another replica runs them; on-demand runs still work)",
+        };
+        var allowPrivateWebhooks = new Option<bool>("--allow-private-webhooks")
+        {
+            Description = "Let monitor alert webhooks reach loopback and private addresses (refused by default, so a webhook cannot probe the internal network)",
+        };
+
         var command = new Command("server", "Run the tracking server (MLflow REST API) until Ctrl+C")
         {
             hostOption, port, dataDir, backendStoreUri, artifactsDestination, dbPoolSize, dbConnectTimeout, dbCommandTimeout, insecure,
+            noMonitorScheduler, allowPrivateWebhooks,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -69,7 +79,13 @@ internal static class ServerCommand
                     ("connect_timeout", parse.GetValue(dbConnectTimeout)),
                     ("Command Timeout", parse.GetValue(dbCommandTimeout))]),
                 parse.GetValue(artifactsDestination));
-            var options = new KeelServerOptions { Host = UrlHost(bindHost), Port = parse.GetValue(port) };
+            var options = new KeelServerOptions
+            {
+                Host = UrlHost(bindHost),
+                Port = parse.GetValue(port),
+                RunMonitorScheduler = !parse.GetValue(noMonitorScheduler),
+                AllowPrivateWebhooks = parse.GetValue(allowPrivateWebhooks),
+            };
             await RunAsync(host, storage, options, warnInsecure: !IsLoopback(bindHost), ct);
             return ExitCodes.Success;
         });

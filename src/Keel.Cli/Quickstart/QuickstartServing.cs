@@ -8,6 +8,7 @@ using Keel.Core.Models.Json;
 using Keel.Core.Serving;
 using Keel.Serving;
 using Keel.Serving.Metrics;
+using Keel.Serving.Monitoring;
 using Keel.Serving.Runtime;
 
 namespace Keel.Cli.Quickstart;
@@ -15,21 +16,27 @@ namespace Keel.Cli.Quickstart;
 /// <summary>One call to the served champion: the protocol, where it went, and what came back.</summary>
 internal sealed record ServedAnswer(string Protocol, string Url, string AnsweredBy, string Body);
 
+/// <summary>The calls over both protocols, and the traffic sent afterwards for the monitor (all of it logged).</summary>
+internal sealed record ServedSession(IReadOnlyList<ServedAnswer> Answers, QuickstartTrafficSent Traffic);
+
 /// <summary>
-/// Serves the champion the way <c>keel serve</c> does (its own host, on a free loopback port) and calls it through
-/// MLflow's scoring protocol and the Open Inference Protocol, as an application would.
+/// Serves the champion the way <c>keel serve</c> does (its own host, on a free loopback port, logging every prediction
+/// to the tracking server) and calls it through MLflow's scoring protocol and the Open Inference Protocol, as an
+/// application would; then sends the traffic the quickstart's monitor watches.
 /// </summary>
 internal static class QuickstartServing
 {
     private const int Rows = 3;
 
-    public static async Task<IReadOnlyList<ServedAnswer>> ServeAndCallAsync(
+    public static async Task<ServedSession> ServeAndCallAsync(
         KeelClient client, Champion champion, BreastCancerTrainer trainer, TimeProvider time, CancellationToken ct)
     {
         var options = new ServingOptions { ModelUri = champion.ModelUri, Host = "127.0.0.1", Port = 0, GrpcPort = null };
         var metrics = new ServingMetrics();
         await using var model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, time, null, metrics, ct);
-        await using var app = KeelServingHost.Create(options, model, metrics);
+        // Disposed after the host stops, which flushes the last segment to the tracking server before the monitor reads it.
+        await using var predictionLog = new PredictionLogger(options, new TrackingServerPredictionLogSink(client), metrics, champion.ModelName, time);
+        await using var app = KeelServingHost.Create(options, model, metrics, services => services.AddPredictionLogger(predictionLog));
         await app.StartAsync(ct);
         try
         {
@@ -38,15 +45,18 @@ internal static class QuickstartServing
             var (features, _) = trainer.TestExample(Rows);
             var invocations = new JsonObject { ["dataframe_split"] = JsonNode.Parse(DataFrameSplitJson.Write(features)) };
             var infer = new JsonObject { ["id"] = "quickstart", ["inputs"] = new JsonArray([.. features.Columns.Select(Tensor)]) };
-            return
+            IReadOnlyList<ServedAnswer> answers =
             [
                 await CallAsync(http, "MLflow /invocations", "invocations", invocations, ct),
                 await CallAsync(http, "Open Inference Protocol v2", $"v2/models/{Uri.EscapeDataString(champion.ModelName)}/infer", infer, ct),
             ];
+            var traffic = await QuickstartTraffic.SendAsync(http, trainer, time, ct);
+            return new ServedSession(answers, traffic);
         }
         finally
         {
             await app.StopAsync(CancellationToken.None);
+            await predictionLog.StopAsync(CancellationToken.None);
         }
     }
 

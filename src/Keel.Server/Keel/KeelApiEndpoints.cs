@@ -23,6 +23,9 @@ public static class KeelApiEndpoints
         group.MapDeploymentEndpoints();
         group.MapDatasetEndpoints();
         group.MapDataObjectEndpoints();
+        app.MapMonitorEndpoints();
+        app.MapMonitorReportEndpoints();
+        group.MapPredictionLogEndpoints();
         return app;
     }
 

@@ -6,6 +6,7 @@ using Keel.Core.Serving;
 using Keel.Serving.Grpc.Protocol;
 using Keel.Serving.Http;
 using Keel.Serving.Metrics;
+using Keel.Serving.Monitoring;
 using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ namespace Keel.Serving.Grpc;
 /// The Open Inference Protocol's gRPC service over the served model. Errors are gRPC statuses: bad input
 /// INVALID_ARGUMENT naming the tensor, another model or version NOT_FOUND, no version loaded yet UNAVAILABLE.
 /// </summary>
-internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrpcService> logger, ServingMetrics? metrics = null)
+internal sealed partial class OipGrpcService(
+    IModelScorer scorer, ILogger<OipGrpcService> logger, ServingMetrics? metrics = null, PredictionLogger? predictionLog = null)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     /// <summary>The first name of <c>x-keel-model-version</c>, still sent so clients reading it keep working.</summary>
@@ -77,20 +79,42 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var logged = PredictionCapture.Begin(predictionLog, context.GetHttpContext(), scorer);
+        var status = StatusCode.Unknown;
         try
         {
             var response = await Infer(request, context);
+            status = StatusCode.OK;
             metrics?.OnRequest(response.ModelName, response.ModelVersion, Protocol, nameof(StatusCode.OK), Stopwatch.GetElapsedTime(started));
             return response;
         }
         catch (RpcException e)
         {
+            status = e.StatusCode;
             var served = scorer.Current;
             metrics?.OnRequest(served?.ModelName ?? "", served?.Version ?? "", Protocol, e.StatusCode.ToString(), Stopwatch.GetElapsedTime(started));
             metrics?.OnError(served?.ModelName ?? "", served?.Version ?? "", Protocol, ErrorKind(e.StatusCode));
             throw;
         }
+        finally
+        {
+            if (logged is not null)
+            {
+                PredictionCapture.End(predictionLog!, logged, HttpStatusOf(status), Stopwatch.GetElapsedTime(started), scorer.Current);
+            }
+        }
     }
+
+    // The prediction log records HTTP statuses whatever the protocol.
+    private static int HttpStatusOf(StatusCode code) => code switch
+    {
+        StatusCode.OK => 200,
+        StatusCode.InvalidArgument => 400,
+        StatusCode.NotFound => 404,
+        StatusCode.Unavailable => 503,
+        StatusCode.Cancelled => 499,
+        _ => 500,
+    };
 
     private static string ErrorKind(StatusCode code) => code switch
     {
@@ -108,8 +132,10 @@ internal sealed partial class OipGrpcService(IModelScorer scorer, ILogger<OipGrp
         var target = Resolve(request.ModelName, request.ModelVersion).Version;
         var requested = RequestedOutputs(request, target.Outputs.Select(c => c.Name).ToList());
         var batch = OipInputReader.Read(request, target.Inputs);
+        PredictionCapture.Input(context.GetHttpContext(), batch);
         var result = await ServedModelLookup.ScoreAsync(
             scorer, batch, request.ModelName, request.ModelVersion, RoutingKey(context), context.CancellationToken);
+        PredictionCapture.Answer(context.GetHttpContext(), result);
 
         // Hot reload may have swapped versions while the request waited; the response names the one that answered.
         var response = new ModelInferResponse { ModelName = result.Version.ModelName, ModelVersion = result.Version.Version, Id = request.Id };

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Keel.Core.Models;
 using Keel.Core.Serving;
 using Keel.Serving.Metrics;
+using Keel.Serving.Monitoring;
 using Keel.Serving.Routing;
 using Keel.Serving.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,8 @@ internal static class ServingProtocols
 /// for each refusal, the model-version headers, and the request counted on /metrics.
 /// </summary>
 internal sealed partial class ScoringPipeline(
-    IModelScorer scorer, ServingMetrics metrics, ServingOptions options, TimeProvider time, ILogger<ScoringPipeline> logger)
+    IModelScorer scorer, ServingMetrics metrics, ServingOptions options, TimeProvider time, ILogger<ScoringPipeline> logger,
+    PredictionLogger? predictionLog = null)
 {
     public const string ModelHeader = "X-Keel-Model";
     public const string VersionHeader = "X-Keel-Model-Version";
@@ -49,6 +51,7 @@ internal sealed partial class ScoringPipeline(
     {
         var started = time.GetTimestamp();
         var labels = scorer.Current;
+        var logged = PredictionCapture.Begin(predictionLog, context, scorer);
         try
         {
             var current = scorer.Current;
@@ -72,13 +75,22 @@ internal sealed partial class ScoringPipeline(
         }
         finally
         {
-            metrics.OnRequest(labels, protocol, context.Response.StatusCode, time.GetElapsedTime(started));
+            var elapsed = time.GetElapsedTime(started);
+            metrics.OnRequest(labels, protocol, context.Response.StatusCode, elapsed);
+            if (logged is not null)
+            {
+                PredictionCapture.End(predictionLog!, logged, context.Response.StatusCode, elapsed, labels);
+            }
         }
 
         async Task FailAsync(ServingFailure failure)
         {
             metrics.OnError(labels?.ModelName ?? "", labels?.Version ?? "", protocol, failure.Kind);
             context.Response.Clear();
+            if (logged is not null)
+            {
+                context.Response.Headers[PredictionCapture.RequestIdHeader] = logged.RequestId;
+            }
             if (labels is not null)
             {
                 SetVersionHeaders(context.Response, labels);
@@ -97,18 +109,22 @@ internal sealed partial class ScoringPipeline(
 
     /// <summary>Scores on the registered scorer, passing a routing scorer the value of its sticky header.</summary>
     public Task<ScoreResult> ScoreAsync(HttpRequest request, DataBatch batch, CancellationToken ct) =>
-        scorer is IRoutingScorer { RoutingHeader: { } header } routing
+        PredictionCapture.Observe(request.HttpContext, batch, scorer is IRoutingScorer { RoutingHeader: { } header } routing
             ? routing.ScoreAsync(batch, request.Headers[header].ToString(), ct)
-            : scorer.ScoreAsync(batch, ct);
+            : scorer.ScoreAsync(batch, ct));
 
     /// <summary>Scores on the route serving <paramref name="version"/> of <paramref name="modelName"/> when it is given, else as above.</summary>
     public Task<ScoreResult> ScoreAsync(HttpRequest request, DataBatch batch, string modelName, string? version, CancellationToken ct) =>
         string.IsNullOrEmpty(version)
             ? ScoreAsync(request, batch, ct)
-            : ServedModelLookup.ScoreAsync(scorer, batch, modelName, version, routingKey: null, ct);
+            : PredictionCapture.Observe(request.HttpContext, batch, ServedModelLookup.ScoreAsync(scorer, batch, modelName, version, routingKey: null, ct));
 
     /// <summary>Names the version that answered and, behind a deployment, its route; set before the body is written.</summary>
-    public static void SetResultHeaders(HttpResponse response, ScoreResult result) => SetServedHeaders(response, result.Version, result.Route);
+    public static void SetResultHeaders(HttpResponse response, ScoreResult result)
+    {
+        SetServedHeaders(response, result.Version, result.Route);
+        PredictionCapture.Answer(response.HttpContext, result);
+    }
 
     /// <summary>Names a version and, behind a deployment, the route serving it; set before the body is written.</summary>
     public static void SetServedHeaders(HttpResponse response, ServedVersion version, string? route)

@@ -40,7 +40,11 @@ public sealed class ServingMetrics : IBatchObserver
         _errors = factory.CreateCounter(
             "keel_serving_errors_total", "Scoring requests refused or failed, by kind (bad_request, not_found, payload_too_large, …).",
             ["model", "version", "protocol", "kind"]);
+        PredictionLog = new PredictionLogMetrics(factory);
     }
+
+    /// <summary>The prediction logger's counters (<c>keel_prediction_log_*</c>).</summary>
+    public PredictionLogMetrics PredictionLog { get; }
 
     /// <summary>The registry <c>/metrics</c> exports.</summary>
     public CollectorRegistry Registry { get; }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Keel.Core.Models;
+using Keel.Monitoring.PredictionLogs;
+using Keel.Serving.Monitoring;
 using Keel.Serving.Runtime;
 using Microsoft.Extensions.Logging;
 using Prometheus;
@@ -17,11 +19,13 @@ internal sealed partial class ShadowMirror : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
+    private readonly PredictionLogger? _predictionLog;
     private readonly ConcurrentDictionary<Task, byte> _pending = new();
 
     public ShadowMirror(int maxPending, IShadowRecorder? recorder, CollectorRegistry registry, double tolerance, TimeProvider time, ILogger logger,
-        CancellationToken stopping)
+        CancellationToken stopping, PredictionLogger? predictionLog = null)
     {
+        _predictionLog = predictionLog;
         _slots = new SemaphoreSlim(maxPending, maxPending);
         _recorder = recorder;
         _tolerance = tolerance;
@@ -37,6 +41,7 @@ internal sealed partial class ShadowMirror : IDisposable
     // The caller holds a lease on the table; each shadow takes one of its own until it has been recorded.
     public void Mirror(RoutingTable table, DataBatch input, BoundRoute primary, ScoreResult answer)
     {
+        var logged = _predictionLog is null ? null : PredictionCapture.Current;
         foreach (var shadow in table.Shadows)
         {
             if (_stopping.IsCancellationRequested || !_slots.Wait(0))
@@ -47,7 +52,7 @@ internal sealed partial class ShadowMirror : IDisposable
 
             table.TryAcquire();
             // Task.Run: an unbatched host predicts synchronously inside ScoreAsync, which must not run on the request's thread.
-            var task = Task.Run(() => RunAsync(table, shadow, input, primary, answer), CancellationToken.None);
+            var task = Task.Run(() => RunAsync(table, shadow, input, primary, answer, logged), CancellationToken.None);
             _pending.TryAdd(task, 0);
             _ = task.ContinueWith(t => _pending.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -60,14 +65,19 @@ internal sealed partial class ShadowMirror : IDisposable
     // Completes when every shadow sent so far has been recorded.
     public Task IdleAsync() => Task.WhenAll(_pending.Keys);
 
-    private async Task RunAsync(RoutingTable table, BoundRoute shadow, DataBatch input, BoundRoute primary, ScoreResult answer)
+    private async Task RunAsync(RoutingTable table, BoundRoute shadow, DataBatch input, BoundRoute primary, ScoreResult answer, PredictionLogEntry? logged)
     {
+        var started = _time.GetTimestamp();
         try
         {
             ShadowComparison comparison;
             try
             {
                 var result = await shadow.Host.ScoreAsync(input, _stopping).ConfigureAwait(false);
+                if (logged is not null)
+                {
+                    PredictionCapture.Shadow(_predictionLog!, logged, shadow.Name, input, result, result.Version, _time.GetElapsedTime(started));
+                }
                 var columns = ShadowComparer.Compare(answer.Outputs, result.Outputs, _tolerance);
                 comparison = Comparison(table, primary, answer, shadow, result.Version, columns.All(c => c.Equal) ? ShadowOutcome.Agree : ShadowOutcome.Disagree,
                     columns, error: null);
@@ -75,6 +85,10 @@ internal sealed partial class ShadowMirror : IDisposable
             catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
                 LogShadowFailed(_logger, e, table.Spec.Name, shadow.Name);
+                if (logged is not null)
+                {
+                    PredictionCapture.Shadow(_predictionLog!, logged, shadow.Name, input, null, shadow.Host.Current, _time.GetElapsedTime(started));
+                }
                 comparison = Comparison(table, primary, answer, shadow, shadow.Host.Current, ShadowOutcome.Error, [], $"{e.GetType().Name}: {e.Message}");
             }
 

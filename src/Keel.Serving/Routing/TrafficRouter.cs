@@ -35,7 +35,7 @@ public sealed class TrafficRouter : IRoutingScorer, IAsyncDisposable
         _mirror = new ShadowMirror(
             options.MaxPendingShadows, options.ShadowRecorder ?? ownRecorder,
             options.Metrics?.Registry ?? Prometheus.Metrics.NewCustomRegistry(), options.ShadowTolerance,
-            options.Time ?? TimeProvider.System, options.Logger ?? NullLogger.Instance, stopping.Token);
+            options.Time ?? TimeProvider.System, options.Logger ?? NullLogger.Instance, stopping.Token, options.PredictionLog);
     }
 
     /// <summary>The spec being served now.</summary>

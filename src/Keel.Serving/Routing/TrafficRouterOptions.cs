@@ -35,4 +35,7 @@ public sealed record TrafficRouterOptions
 
     /// <summary>Receives failed shadows and failed recordings; null for none.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>Logs each shadow's answer to a logged request (shadow = true, same request id); null for none.</summary>
+    public Monitoring.PredictionLogger? PredictionLog { get; init; }
 }

@@ -205,5 +205,39 @@ internal static class SqliteMigrations
                 PRIMARY KEY (dataset_version_pk, key)
             ) WITHOUT ROWID;
             """),
+        new(5, "monitors", """
+            -- Specs, results and alert events are JSON texts (MonitorResultJson); only what range queries and the
+            -- scheduler's claim need is a column. Results and events go with their monitor (deleted together).
+            CREATE TABLE monitors (
+                name TEXT NOT NULL PRIMARY KEY,
+                deployment TEXT NOT NULL,
+                spec_json TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                next_run_at INTEGER
+            );
+            CREATE INDEX monitors_by_deployment ON monitors (deployment, name);
+            -- id orders results of one run time by insertion, so 'latest' is well defined.
+            CREATE TABLE monitor_results (
+                monitor TEXT NOT NULL,
+                run_at INTEGER NOT NULL,
+                id INTEGER NOT NULL,
+                deployment TEXT NOT NULL,
+                result_json TEXT NOT NULL,
+                PRIMARY KEY (monitor, run_at, id)
+            );
+            CREATE INDEX monitor_results_by_deployment ON monitor_results (deployment, run_at);
+            CREATE INDEX monitor_results_by_time ON monitor_results (run_at);
+            CREATE TABLE alert_events (
+                id TEXT NOT NULL PRIMARY KEY,
+                monitor TEXT NOT NULL,
+                deployment TEXT NOT NULL,
+                fired_at INTEGER NOT NULL,
+                event_json TEXT NOT NULL
+            );
+            CREATE INDEX alert_events_by_monitor ON alert_events (monitor, fired_at);
+            CREATE INDEX alert_events_by_deployment ON alert_events (deployment, fired_at);
+            CREATE INDEX alert_events_by_time ON alert_events (fired_at);
+            """),
     ];
 }

@@ -92,6 +92,14 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.Contains($"\"model_name\":\"{modelName}\",\"model_version\":\"1\",\"id\":\"quickstart\"", result.Stdout.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains($"keel runs show {best.Info.RunId} --tracking-uri {fixture.Server.BaseAddress}", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"keel runs list --experiment-name {experiment} --tracking-uri", result.Stdout, StringComparison.Ordinal);
+
+        // Monitored: normal traffic shows no drift, the shifted traffic does; the report's path and the UI's pages are printed.
+        Assert.Matches(@"normal traffic\s+\d+ rows: \d+ of 30 features drifted \(share [0-9.]+\), dataset drift no", result.Stdout);
+        Assert.Matches(@"with drifted traffic\s+\d+ rows: \d+ of 30 features drifted \(share [0-9.]+\), dataset drift YES", result.Stdout);
+        Assert.Contains($"keel monitor show {modelName}-drift --tracking-uri", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Web UI: {fixture.Server.BaseAddress}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{fixture.Server.BaseAddress}experiments/{experimentId}/runs", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{fixture.Server.BaseAddress}models/{modelName}/versions/1 (lineage graph)", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,6 +114,10 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.Contains("keel server", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("keel runs list --experiment-name quickstart", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data.Path, "datasets", "breast_cancer.csv")));
+        Assert.Contains("Web UI: run `keel server`, then open http://127.0.0.1:5000/", result.Stdout, StringComparison.Ordinal);
+        var report = Path.Combine(data.Path, "reports", "breast-cancer-classifier-drift.html");
+        Assert.Contains($"Monitoring report: {report}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<svg", await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
         // The printed command as a user types it next: no tracking URI, so it reads the same data dir.
         var listed = await KeelCommandLine.RunAsync(new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path }, "runs", "list", "--experiment-name", "quickstart", "-o", "json");
