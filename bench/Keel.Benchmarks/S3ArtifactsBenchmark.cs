@@ -42,7 +42,9 @@ internal sealed class S3ArtifactsBenchmark : IBenchmark
             using var direct = new KeelClient(new KeelClientOptions { TrackingUri = server.BaseAddress, Timeout = TimeSpan.FromHours(1) });
             using var proxied = new KeelClient(new KeelClientOptions
             {
-                TrackingUri = server.BaseAddress, Timeout = TimeSpan.FromHours(1), DirectTransferThreshold = long.MaxValue,
+                TrackingUri = server.BaseAddress,
+                Timeout = TimeSpan.FromHours(1),
+                DirectTransferThreshold = long.MaxValue,
             });
             var experimentId = await direct.GetOrCreateExperimentAsync("s3-artifacts-bench");
             var run = await direct.StartRunAsync(experimentId, "s3-artifacts");

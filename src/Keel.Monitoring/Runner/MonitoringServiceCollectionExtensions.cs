@@ -1,3 +1,4 @@
+using Keel.Core.Artifacts;
 using Keel.Core.Data;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
@@ -8,7 +9,6 @@ using Keel.Core.Registry;
 using Keel.Monitoring.PredictionLogs;
 using Keel.Monitoring.Scheduling;
 using Keel.Monitoring.Webhooks;
-using Keel.Core.Artifacts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -38,42 +38,42 @@ internal sealed class ReferenceResolver(
         switch (spec.Reference.Kind)
         {
             case MonitorReferenceKind.Dataset:
-            {
-                var version = await datasets.GetVersionAsync(spec.Reference.Dataset!, spec.Reference.DatasetVersion!.Value, ct)
-                    ?? throw KeelException.NotFound(Text($"Reference dataset '{spec.Reference.Dataset}' version {spec.Reference.DatasetVersion} not found."));
-                var baseline = await TryBaselineAsync(spec.Deployment, ct);
-                return await FromDatasetAsync(version, DatasetTableReader.Describe(version), baseline, ct);
-            }
+                {
+                    var version = await datasets.GetVersionAsync(spec.Reference.Dataset!, spec.Reference.DatasetVersion!.Value, ct)
+                        ?? throw KeelException.NotFound(Text($"Reference dataset '{spec.Reference.Dataset}' version {spec.Reference.DatasetVersion} not found."));
+                    var baseline = await TryBaselineAsync(spec.Deployment, ct);
+                    return await FromDatasetAsync(version, DatasetTableReader.Describe(version), baseline, ct);
+                }
             case MonitorReferenceKind.Traffic:
-            {
-                var end = runAt - spec.Reference.Offset!.Value;
-                var start = end - spec.Window;
-                var window = await logs.ReadWindowAsync(spec.Deployment, start, end, ct);
-                var rows = window.Records.Count(r => !r.Shadow);
-                if (rows == 0)
                 {
-                    throw KeelException.NotFound(Text($"No predictions were logged for '{spec.Deployment}' in the reference window [{start:u}, {end:u})."));
+                    var end = runAt - spec.Reference.Offset!.Value;
+                    var start = end - spec.Window;
+                    var window = await logs.ReadWindowAsync(spec.Deployment, start, end, ct);
+                    var rows = window.Records.Count(r => !r.Shadow);
+                    if (rows == 0)
+                    {
+                        throw KeelException.NotFound(Text($"No predictions were logged for '{spec.Deployment}' in the reference window [{start:u}, {end:u})."));
+                    }
+                    var baseline = await TryBaselineAsync(spec.Deployment, ct);
+                    return new ResolvedReference(Text($"traffic [{start:u}, {end:u})"), rows, window.InputNames, window.Input, baseline);
                 }
-                var baseline = await TryBaselineAsync(spec.Deployment, ct);
-                return new ResolvedReference(Text($"traffic [{start:u}, {end:u})"), rows, window.InputNames, window.Input, baseline);
-            }
             default:
-            {
-                var served = await ServedVersionAsync(spec.Deployment, ct);
-                var graph = await lineage.GetModelVersionLineageAsync(served.Name, served.Version.ToString(CultureInfo.InvariantCulture), ct);
-                var run = graph.Run ?? throw KeelException.NotFound(
-                    Text($"Model '{served.Name}' version {served.Version} has no run, so its training data is unknown; give the monitor a dataset reference."));
-                var inputs = run.DatasetVersions;
-                if (inputs.Count == 0)
                 {
-                    throw KeelException.NotFound(Text(
-                        $"The run of model '{served.Name}' version {served.Version} logged no registered dataset version as input; log the training dataset (digest = its manifest hash) or give the monitor a dataset reference."));
+                    var served = await ServedVersionAsync(spec.Deployment, ct);
+                    var graph = await lineage.GetModelVersionLineageAsync(served.Name, served.Version.ToString(CultureInfo.InvariantCulture), ct);
+                    var run = graph.Run ?? throw KeelException.NotFound(
+                        Text($"Model '{served.Name}' version {served.Version} has no run, so its training data is unknown; give the monitor a dataset reference."));
+                    var inputs = run.DatasetVersions;
+                    if (inputs.Count == 0)
+                    {
+                        throw KeelException.NotFound(Text(
+                            $"The run of model '{served.Name}' version {served.Version} logged no registered dataset version as input; log the training dataset (digest = its manifest hash) or give the monitor a dataset reference."));
+                    }
+                    var training = inputs.FirstOrDefault(i => run.Datasets[i.InputIndex].Tags.Any(t => t.Key == ContextTag && t.Value is "training" or "train")) ?? inputs[0];
+                    var baseline = BaselineMetrics.From(run.Metrics);
+                    var description = Text($"{DatasetTableReader.Describe(training.Version)} (training data of {served.Name} v{served.Version})");
+                    return await FromDatasetAsync(training.Version, description, baseline, ct);
                 }
-                var training = inputs.FirstOrDefault(i => run.Datasets[i.InputIndex].Tags.Any(t => t.Key == ContextTag && t.Value is "training" or "train")) ?? inputs[0];
-                var baseline = BaselineMetrics.From(run.Metrics);
-                var description = Text($"{DatasetTableReader.Describe(training.Version)} (training data of {served.Name} v{served.Version})");
-                return await FromDatasetAsync(training.Version, description, baseline, ct);
-            }
         }
     }
 

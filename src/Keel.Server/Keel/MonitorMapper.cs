@@ -45,7 +45,11 @@ internal static class MonitorMapper
         ScoreOutput = spec.ScoreOutput,
         Alerts = spec.Alerts.Select(a => new AlertRuleDto
         {
-            Name = a.Name, Kind = MonitorNames.Of(a.Kind), Threshold = a.Threshold, Metric = a.Metric, Feature = a.Feature,
+            Name = a.Name,
+            Kind = MonitorNames.Of(a.Kind),
+            Threshold = a.Threshold,
+            Metric = a.Metric,
+            Feature = a.Feature,
         }).ToArray(),
         Webhooks = spec.Webhooks.Select(w => w.OriginalString).ToArray(),
     };
@@ -113,7 +117,11 @@ internal static class MonitorMapper
         Problem = feature.Problem,
         Histogram = feature.Histogram.Select(b => new HistogramBinDto
         {
-            Lower = b.Lower, Upper = b.Upper, Category = b.Category, ReferenceShare = b.ReferenceShare, CurrentShare = b.CurrentShare,
+            Lower = b.Lower,
+            Upper = b.Upper,
+            Category = b.Category,
+            ReferenceShare = b.ReferenceShare,
+            CurrentShare = b.CurrentShare,
         }).ToArray(),
     };
 }

@@ -74,7 +74,14 @@ public sealed class PredictionSegmentCodecTests
         var builder = new PredictionSegmentBuilder();
         builder.Add(new PredictionLogEntry
         {
-            RequestId = "a", Timestamp = T0, Deployment = "d", Model = "m", Version = "1", Route = "default", LatencyMs = 3, Status = 200,
+            RequestId = "a",
+            Timestamp = T0,
+            Deployment = "d",
+            Model = "m",
+            Version = "1",
+            Route = "default",
+            LatencyMs = 3,
+            Status = 200,
             Inputs = new DataBatch([DataColumn.Of("x", new[] { 1.5f, 2.5f }), DataColumn.Of("s", new[] { "p", "q" }), DataColumn.Of("i", new[] { 4, 5 })]),
             Outputs = new DataBatch([DataColumn.Of("score", new[] { 0.25, 0.75 }), DataColumn.Of("vec", new[] { 1L, 2L, 3L, 4L }, [2])]),
         });
