@@ -56,7 +56,8 @@ internal static class QuickstartCommand
             output.MarkupLine($"[bold]Keel quickstart[/]: {SweepSetting.Grid.Count} FastTree classifiers on the Wisconsin breast-cancer data set.");
             if (ClientOptions.ConfiguredTrackingUri(flag, host) is { } uri)
             {
-                var work = Path.Combine(Path.GetTempPath(), "keel-quickstart");
+                // A folder per run: two quickstarts at once (or a newer Keel's cache format) must never share a data cache.
+                var work = Path.Combine(Path.GetTempPath(), "keel-quickstart", Guid.NewGuid().ToString("N")[..12]);
                 var outcome = await RunAsync(output, host, uri, experimentName, model, work, webhook, ct);
                 Report(output, outcome, InspectCommands.Remote(uri, fromFlag: flag is not null, experimentName));
             }

@@ -59,7 +59,7 @@ public sealed class GuardedConnectorTests
         // "hooks.invalid" cannot resolve in real DNS: the connection went to the address the resolver returned.
         Assert.Equal(2, dns.Lookups);
         Assert.Contains("169.254.169.254, a link-local address", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, receiver.Connections);
+        Assert.Equal(1, await receiver.WaitForConnectionsAsync(1));
     }
 
     [Fact]

@@ -58,6 +58,21 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
+    /// <summary>
+    /// Waits until Kestrel has accepted at least <paramref name="expected"/> connections (at most 5 s): a client's connect
+    /// completes before the server's accept loop runs, so the count can lag behind a finished client call.
+    /// </summary>
+    public async Task<int> WaitForConnectionsAsync(int expected)
+    {
+        var waited = Stopwatch.StartNew();
+        while (Connections < expected && waited.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(10);
+        }
+
+        return Connections;
+    }
+
     public int Port { get; private set; }
 
     public int PortV6 { get; private set; }

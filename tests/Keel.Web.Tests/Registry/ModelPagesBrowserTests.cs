@@ -41,8 +41,11 @@ public sealed class ModelPagesBrowserTests(UiServerFixture server, HeadlessChrom
 
         // Keyboard: the dataset node is a focusable link; Enter follows it.
         await datasetNode.FocusAsync();
+        await Assertions.Expect(datasetNode).ToBeFocusedAsync();
+        // Waiting for the DOM, not the load event: the target page's charts need not finish loading for this check.
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/datasets/{dataset.Name}/versions/{dataset.Version}");
+        await page.WaitForURLAsync($"**/datasets/{dataset.Name}/versions/{dataset.Version}",
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(dataset.Name);
     }
 
