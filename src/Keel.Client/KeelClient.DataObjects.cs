@@ -28,11 +28,12 @@ public sealed partial class KeelClient
     }
 
     /// <summary>
-    /// Uploads one data object. The server keeps it only if <paramref name="content"/> hashes to <paramref name="hash"/>;
+    /// Uploads one data object. The server keeps it only if <paramref name="content"/> (decoded, when it is a Keel
+    /// storage envelope: compressed, or a delta against an object the server holds) hashes to <paramref name="hash"/>;
     /// uploading an object it already holds succeeds without change. Retried on transient failures.
     /// </summary>
-    /// <param name="hash">SHA-256 of <paramref name="content"/>, 64 lowercase hex digits.</param>
-    /// <param name="content">The object's bytes (at most the server's limit, 64 MiB by default).</param>
+    /// <param name="hash">SHA-256 of the object's content, 64 lowercase hex digits.</param>
+    /// <param name="content">The object's bytes, plain or in stored form (at most the server's limit, 64 MiB by default).</param>
     /// <param name="ct">Cancels the upload.</param>
     /// <exception cref="KeelApiException"><c>INVALID_PARAMETER_VALUE</c> when the bytes do not match the hash or are too large.</exception>
     public async Task UploadDataObjectAsync(string hash, ReadOnlyMemory<byte> content, CancellationToken ct = default)
@@ -49,8 +50,9 @@ public sealed partial class KeelClient
     }
 
     /// <summary>
-    /// Opens a data object's bytes as they arrive; the caller disposes the stream and should verify the bytes against
-    /// the hash (the SDK does not buffer them).
+    /// Opens a data object's bytes as they arrive, in the form the server stores them: the plain content, or a Keel
+    /// storage envelope (it starts with the bytes EB 4B 44 4F) that Keel.Data's cache decodes. The caller disposes the
+    /// stream and should verify the decoded content against the hash (the SDK does not buffer it).
     /// </summary>
     /// <param name="hash">SHA-256 of the object, 64 lowercase hex digits.</param>
     /// <param name="ct">Cancels the request and the reading of the stream.</param>

@@ -1,19 +1,21 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Keel.Core.Artifacts;
 using Keel.Core.Common;
+using Keel.Core.Data.Storage;
 
 namespace Keel.Core.Data;
 
 /// <summary>
 /// The server's content-addressed data objects (chunks and manifests), kept in an <see cref="IArtifactStore"/> of
-/// their own at <c>ab/&lt;hash&gt;</c>. Every hash is checked by <see cref="ContentHash.Require"/> before it reaches a
-/// path; an upload streams through SHA-256 and becomes visible only when its bytes match its hash, so the store never
-/// holds an object whose name lies about its content.
+/// their own at <c>ab/&lt;hash&gt;</c>. Objects are stored as clients send them: plain content, or an envelope
+/// (<see cref="StoredObjectHeader"/>) holding compressed content or a delta against another stored object. Every
+/// hash is checked by <see cref="ContentHash.Require"/> before it reaches a path; an upload is decoded and becomes
+/// visible only when its decoded content hashes to its name, so the store never holds an object that lies about its
+/// content.
 /// </summary>
 /// <param name="objects">Where the objects live (locally <c>&lt;data dir&gt;/data-objects</c>, apart from artifacts).</param>
-/// <param name="maxObjectBytes">The largest object accepted, in bytes [default: <see cref="DefaultMaxObjectBytes"/>].</param>
-public sealed class DataObjectStore(IArtifactStore objects, long maxObjectBytes = DataObjectStore.DefaultMaxObjectBytes)
+/// <param name="maxObjectBytes">The largest object accepted, stored or decoded, in bytes [default: <see cref="DefaultMaxObjectBytes"/>].</param>
+public sealed partial class DataObjectStore(IArtifactStore objects, long maxObjectBytes = DataObjectStore.DefaultMaxObjectBytes)
 {
     /// <summary>64 MiB: chunks are at most 4 MiB, but the manifest of a large tree can run to tens of MiB.</summary>
     public const long DefaultMaxObjectBytes = 64L << 20;
@@ -70,10 +72,12 @@ public sealed class DataObjectStore(IArtifactStore objects, long maxObjectBytes 
     }
 
     /// <summary>
-    /// Stores <paramref name="content"/> (read to its end) as object <paramref name="hash"/>. Bytes that hash to something
-    /// else, or more than <see cref="MaxObjectBytes"/> of them, throw INVALID_PARAMETER_VALUE and leave nothing behind.
-    /// An object already present is kept and the content is not read (objects are immutable); returns true when the
-    /// object is new. Concurrent puts of one object both succeed: equal hashes mean equal bytes.
+    /// Stores <paramref name="content"/> (an object in stored form, read to its end) as object <paramref name="hash"/>.
+    /// Plain content streams through SHA-256; an envelope is decoded (a delta against the base stored here, which must
+    /// already be present) and its decoded content checked. Content that decodes or hashes to something else, a delta
+    /// whose base is missing, or more than <see cref="MaxObjectBytes"/> bytes throw INVALID_PARAMETER_VALUE and leave
+    /// nothing behind. An object already present is kept and the content is not read (objects are immutable); returns
+    /// true when the object is new. Concurrent puts of one object both succeed: equal hashes mean equal content.
     /// </summary>
     public async Task<bool> PutAsync(string? hash, Stream content, CancellationToken ct = default)
     {
@@ -83,14 +87,63 @@ public sealed class DataObjectStore(IArtifactStore objects, long maxObjectBytes 
         {
             return false;
         }
-        // The check runs inside the store's own copy, at end of stream, before its rename makes the object visible.
-        await using var verified = new VerifyingStream(content, hash!, MaxObjectBytes);
-        await objects.PutAsync(path, verified, ct);
+        var head = new byte[StoredObjectHeader.FullLength];
+        var headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        if (!StoredObjectHeader.IsEnvelope(head.AsSpan(0, headLength)))
+        {
+            // The check runs inside the store's own copy, at end of stream, before its rename makes the object visible.
+            await using var verified = new VerifyingStream(head.AsMemory(0, headLength), content, hash!, MaxObjectBytes, UploadMismatch(hash!), ownsInner: false);
+            await objects.PutAsync(path, verified, ct);
+            return true;
+        }
+        var stored = await ReadUploadAsync(hash!, head.AsMemory(0, headLength), content, ct);
+        await objects.PutAsync(path, new MemoryStream(await VerifyEnvelopeAsync(hash!, stored, ct), writable: false), ct);
         return true;
     }
 
-    /// <summary>Opens an object for reading; a missing one throws RESOURCE_DOES_NOT_EXIST naming the hash.</summary>
+    /// <summary>
+    /// Opens an object's decoded content, verified against its hash (a damaged object fails with INTERNAL_ERROR instead
+    /// of returning bad bytes); a missing one throws RESOURCE_DOES_NOT_EXIST naming the hash.
+    /// </summary>
     public async Task<Stream> OpenReadAsync(string? hash, CancellationToken ct = default)
+    {
+        var stored = await OpenStoredAsync(hash, ct);
+        var head = new byte[StoredObjectHeader.FullLength];
+        int headLength;
+        try
+        {
+            headLength = await stored.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        }
+        catch
+        {
+            await stored.DisposeAsync();
+            throw;
+        }
+        if (!StoredObjectHeader.IsEnvelope(head.AsSpan(0, headLength)))
+        {
+            return new VerifyingStream(head.AsMemory(0, headLength), stored, hash!, long.MaxValue,
+                actual => new KeelException(ErrorCode.InternalError, $"Data object {hash} is corrupt on the server: its bytes hash to {actual}."), ownsInner: true);
+        }
+        byte[] bytes;
+        await using (stored)
+        {
+            bytes = await ReadAllAsync(head.AsMemory(0, headLength), stored, ct);
+        }
+        try
+        {
+            return new MemoryStream(await DecodeAsync(new StoredObjectChain(hash!, bytes, MaxObjectBytes), ct), writable: false);
+        }
+        catch (CorruptStoredObjectException e)
+        {
+            throw ServerCorrupt(e);
+        }
+    }
+
+    /// <summary>
+    /// Opens an object exactly as stored (what <c>GET …/data/objects/{hash}</c> returns: plain content or an envelope the
+    /// client decodes and verifies); a missing one throws RESOURCE_DOES_NOT_EXIST naming the hash.
+    /// </summary>
+    public async Task<Stream> OpenStoredAsync(string? hash, CancellationToken ct = default)
     {
         var path = PathOf(hash, "hash");
         try
@@ -110,84 +163,4 @@ public sealed class DataObjectStore(IArtifactStore objects, long maxObjectBytes 
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Passes bytes through SHA-256 and a size cap; at end of stream, a wrong hash throws instead of reporting EOF.</summary>
-    private sealed class VerifyingStream(Stream inner, string expected, long maxBytes) : Stream
-    {
-        private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private long _length;
-        private bool _checked;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer) => Account(buffer, inner.Read(buffer));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            return Account(buffer.Span, read);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _sha.Dispose();
-            }
-            base.Dispose(disposing);
-        }
-
-        private int Account(ReadOnlySpan<byte> buffer, int read)
-        {
-            if (read > 0)
-            {
-                _length += read;
-                if (_length > maxBytes)
-                {
-                    throw KeelException.InvalidParameter(string.Create(CultureInfo.InvariantCulture,
-                        $"Data object {expected} exceeds the server's limit of {maxBytes} bytes."));
-                }
-                _sha.AppendData(buffer[..read]);
-                return read;
-            }
-            if (!_checked)
-            {
-                _checked = true;
-                var actual = Convert.ToHexStringLower(_sha.GetHashAndReset());
-                if (!string.Equals(actual, expected, StringComparison.Ordinal))
-                {
-                    throw KeelException.InvalidParameter(
-                        $"Invalid content for parameter 'hash': the bytes sent for data object {expected} hash to {actual}; nothing was stored.");
-                }
-            }
-            return 0;
-        }
-    }
 }

@@ -66,6 +66,7 @@ public sealed class DataAdder
         var entries = new ManifestFile[target.Files.Count];
         long hashed = 0, reused = 0, newChunks = 0, newBytes = 0;
         // Largest files first, handed out one at a time, so one big file does not start last and run alone.
+        var previous = PreviousVersion(target);
         var order = Enumerable.Range(0, entries.Length).OrderByDescending(i => target.Files[i].Status.Stamp.Size).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = ct };
         RunParallel(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering), parallel, i =>
@@ -79,7 +80,7 @@ public sealed class DataAdder
                 counter.Add(size);
                 return;
             }
-            var result = _hasher.Hash(file, counter.Add);
+            var result = _hasher.Hash(file, previous.GetValueOrDefault(file.ManifestPath), counter.Add);
             statCache.Record(file.RepositoryPath, file.Status.Stamp, result.Chunks);
             entries[i] = new ManifestFile(file.ManifestPath, size, result.Chunks);
             Interlocked.Add(ref hashed, size);
@@ -112,6 +113,24 @@ public sealed class DataAdder
         File.WriteAllText(temporary, pointer.ToYaml(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         File.Move(temporary, pointerPath, overwrite: true);
         return pointerPath;
+    }
+
+    // The files of the version last added here, by manifest path: new chunks are stored as deltas of theirs. Anything
+    // missing or unreadable just means no deltas.
+    private Dictionary<string, ManifestFile> PreviousVersion(AddTarget target)
+    {
+        var pointerPath = Path.Combine(Path.GetDirectoryName(target.FullPath)!, DataPointer.PointerFileName(Path.GetFileName(target.FullPath)));
+        try
+        {
+            if (File.Exists(pointerPath) && _repository.ReadPointer(pointerPath).Spec.Manifest is var hash && _repository.Cache.Contains(hash))
+            {
+                return DataManifest.Parse(_repository.Cache.ReadVerified(hash)).Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            }
+        }
+        catch (Exception e) when (e is KeelException or Cache.CorruptObjectException or IOException)
+        {
+        }
+        return new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
     }
 
     // Re-adding keeps the dataset name given the first time; a broken old pointer is simply replaced.

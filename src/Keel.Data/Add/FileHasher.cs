@@ -19,8 +19,14 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
     // Below this a file is hashed on the calling worker alone; above it, by several (see HashChunksInParallel).
     private const long ParallelFileBytes = 16L << 20;
 
-    public HashedFile Hash(WorkingFile file, Action<long> bytesRead)
+    /// <summary>
+    /// Chunks, hashes and stores <paramref name="file"/>. New chunks are delta-encoded against the chunk at the same
+    /// place in <paramref name="previous"/> (the file's last added version) when that pays.
+    /// </summary>
+    public HashedFile Hash(WorkingFile file, ManifestFile? previous, Action<long> bytesRead)
     {
+        var bases = DeltaBases.For(previous);
+        long offset = 0;
         var chunks = new List<ChunkRef>();
         long newChunks = 0, newBytes = 0, total = 0;
         void Record(ChunkRef chunk, bool stored)
@@ -39,7 +45,7 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
             using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
             if (workers > 1 && file.Status.Stamp.Size >= ParallelFileBytes)
             {
-                chunks.AddRange(HashChunksInParallel(stream, Record));
+                chunks.AddRange(HashChunksInParallel(stream, bases, Record));
             }
             else
             {
@@ -47,8 +53,9 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
                 {
                     var hash = ContentHash.Of(chunk.Span);
                     var reference = new ChunkRef(hash, chunk.Length);
-                    Record(reference, cache.PutJustHashed(hash, chunk.Span));
+                    Record(reference, cache.PutJustHashed(hash, chunk.Span, bases?.Next(hash, offset, chunk.Length)));
                     chunks.Add(reference);
+                    offset += chunk.Length;
                 }
             }
         }
@@ -72,8 +79,12 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
     /// <c>workers</c> copies of chunks are hashed and stored concurrently (SHA-256 is the cost). At most
     /// <c>2 × workers</c> chunks are in flight, so memory stays bounded by the chunker's maximum chunk size.
     /// </summary>
-    private ChunkRef[] HashChunksInParallel(Stream stream, Action<ChunkRef, bool> record)
+    private ChunkRef[] HashChunksInParallel(Stream stream, DeltaBases? bases, Action<ChunkRef, bool> record)
     {
+        // Bases are picked in file order (picking needs to know which earlier chunks the versions share): each worker
+        // hashes at once but picks its base only after the chunk before it has; only when there is a previous version.
+        long offset = 0;
+        var picked = Task.CompletedTask;
         var results = new List<ChunkRef?>();
         using var slots = new SemaphoreSlim(2 * workers);
         var pending = new List<Task>();
@@ -85,16 +96,25 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
                 slots.Wait();
                 var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(chunk.Length);
                 chunk.Span.CopyTo(copy);
-                var (at, length) = (index++, chunk.Length);
+                var (at, length, start, previousPick) = (index++, chunk.Length, offset, picked);
+                var pick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                picked = pick.Task;
+                offset += length;
                 results.Add(null);
-                pending.Add(Task.Run(() =>
+                pending.Add(Task.Run(async () =>
                 {
                     try
                     {
-                        var bytes = copy.AsSpan(0, length);
-                        var hash = ContentHash.Of(bytes);
+                        var hash = ContentHash.Of(copy.AsSpan(0, length));
+                        string? baseHash = null;
+                        if (bases is not null)
+                        {
+                            await previousPick.ConfigureAwait(false);
+                            baseHash = bases.Next(hash, start, length);
+                        }
+                        pick.TrySetResult();
                         var reference = new ChunkRef(hash, length);
-                        record(reference, cache.PutJustHashed(hash, bytes));
+                        record(reference, cache.PutJustHashed(hash, copy.AsSpan(0, length), baseHash));
                         lock (results)
                         {
                             results[at] = reference;
@@ -102,6 +122,7 @@ internal sealed class FileHasher(ContentDefinedChunker chunker, LocalObjectCache
                     }
                     finally
                     {
+                        pick.TrySetResult();
                         System.Buffers.ArrayPool<byte>.Shared.Return(copy);
                         slots.Release();
                     }

@@ -80,10 +80,15 @@ public sealed class CachedFileStream(LocalObjectCache cache, ManifestFile file, 
         {
             bytes = cache.ReadVerified(chunk.Hash);
         }
-        catch (CorruptObjectException e)
+        catch (CorruptObjectException e) when (string.Equals(e.Hash, chunk.Hash, StringComparison.Ordinal))
         {
             throw new KeelException(ErrorCode.InvalidState,
                 $"Cannot read '{displayPath}': its chunk {chunk.Hash} is corrupt in the local cache ({cache.PathOf(chunk.Hash)}); delete that file and run 'keel data pull'.", e);
+        }
+        catch (CorruptObjectException e)
+        {
+            throw new KeelException(ErrorCode.InvalidState,
+                $"Cannot read '{displayPath}': its chunk {chunk.Hash} is corrupt in the local cache: it is stored as a delta of object {e.Hash}, which is damaged ({cache.PathOf(e.Hash)}); delete both {cache.PathOf(e.Hash)} and {cache.PathOf(chunk.Hash)}, then run 'keel data pull'.", e);
         }
         catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
         {

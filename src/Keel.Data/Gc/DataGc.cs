@@ -4,7 +4,8 @@ namespace Keel.Data.Gc;
 
 /// <summary>
 /// Frees the local cache (<c>keel data gc</c>): removes every chunk and manifest that no pointer file in the working
-/// tree references and that <see cref="GcOptions.Keep"/> does not name. Only the local cache is touched: dataset
+/// tree references and that <see cref="GcOptions.Keep"/> does not name, except objects a kept chunk is delta-encoded
+/// against (an old version's chunk stays while a live chunk is stored as its delta). Only the local cache is touched: dataset
 /// versions registered on the server, and anything pushed there, stay safe because the server keeps its own copy of
 /// their chunks and a later <c>keel data pull</c> brings them back. Pointers that exist only in other git commits or
 /// branches are not looked at; keep their manifests with <see cref="GcOptions.Keep"/> or pull them again later.

@@ -2,6 +2,7 @@ using Keel.Client;
 using Keel.Contracts.Mlflow;
 using Keel.Core.Common;
 using Keel.Core.Data.Manifests;
+using Keel.Core.Data.Storage;
 using Keel.Data.Cache;
 using Keel.Data.Repository;
 
@@ -87,27 +88,46 @@ public sealed partial class DataTransfer
         await Parallel.ForEachAsync(plan.Chunks, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (chunk, token) =>
         {
             var file = plan.FileOfChunk.GetValueOrDefault(chunk.Hash);
-            await FetchAsync(chunk.Hash, file is null ? "a chunk" : $"a chunk of '{file}'", token).ConfigureAwait(false);
+            await FetchAsync(chunk.Hash, file is null ? "a chunk" : $"a chunk of '{file}'", token, counter).ConfigureAwait(false);
             counter.Done(chunk.Size);
         }).ConfigureAwait(false);
         return new PullResult(counter.Objects + plan.ManifestsFetched, counter.Bytes + plan.ManifestBytesFetched, plan.ObjectsPresent, plan.BytesPresent,
             _time.GetElapsedTime(started));
     }
 
-    private async Task FetchAsync(string hash, string what, CancellationToken ct)
+    /// <summary>
+    /// Fetches one object in its stored form. A delta whose base the cache lacks has the base fetched first (and so on
+    /// down its chain, which the server keeps at most <see cref="StoredObjectHeader.MaxChainDepth"/> deep), then is
+    /// fetched again: the cache only admits what it can decode and verify.
+    /// </summary>
+    private async Task FetchAsync(string hash, string what, CancellationToken ct, TransferCounter? counter = null)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await using var stream = await client.OpenDataObjectAsync(hash, ct).ConfigureAwait(false);
-            await cache.PutAsync(hash, stream, ct).ConfigureAwait(false);
-        }
-        catch (KeelApiException e) when (e.ErrorCode == ErrorCodes.ResourceDoesNotExist)
-        {
-            throw KeelException.NotFound($"Cannot pull {what}: object {hash} is not on the server at {client.TrackingUri}; push it from a copy that has it.");
-        }
-        catch (CorruptObjectException e)
-        {
-            throw new CorruptObjectException(hash, $"Object {hash}, {what}, is corrupt on the server: {e.Message} Nothing corrupt entered the cache.");
+            try
+            {
+                await using var stream = await client.OpenDataObjectAsync(hash, ct).ConfigureAwait(false);
+                await cache.PutAsync(hash, stream, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (MissingDeltaBaseException e) when (attempt <= StoredObjectHeader.MaxChainDepth)
+            {
+                await FetchAsync(e.BaseHash, $"the delta base of {what}", ct, counter).ConfigureAwait(false);
+                counter?.DoneExtra(cache.ReadHeader(e.BaseHash)?.DecodedLength ?? cache.SizeOf(e.BaseHash) ?? 0);
+            }
+            catch (MissingDeltaBaseException e)
+            {
+                throw new CorruptObjectException(hash, $"Cannot pull {what}: object {hash} on the server at {client.TrackingUri} has a delta chain that does not end ({e.Message}).");
+            }
+            catch (KeelApiException e) when (e.ErrorCode == ErrorCodes.ResourceDoesNotExist)
+            {
+                throw KeelException.NotFound($"Cannot pull {what}: object {hash} is not on the server at {client.TrackingUri}; push it from a copy that has it.");
+            }
+            catch (CorruptObjectException e) when (string.Equals(e.Hash, hash, StringComparison.Ordinal))
+            {
+                // (A damaged local base is reported as it is, naming the cache file.)
+                throw new CorruptObjectException(hash, $"Object {hash}, {what}, is corrupt on the server: {e.Message} Nothing corrupt entered the cache.");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using Keel.Client;
 using Keel.Core.Common;
 using Keel.Core.Data.Manifests;
+using Keel.Core.Data.Storage;
 using Keel.Core.Data.Profiles;
 using Keel.Data.Cache;
 using Keel.Data.Repository;
@@ -10,7 +11,8 @@ namespace Keel.Data.Remote;
 /// <summary>
 /// Moves tracked data between the local cache and a Keel server's data objects. Only what the other side lacks is
 /// sent: a push asks the server which chunks and manifests it is missing (so an interrupted push resumes by asking
-/// again), sends chunks in parallel, and manifests last. A pull fetches manifests, then the chunks the cache lacks,
+/// again), sends chunks in parallel in their stored form (compressed, or as deltas once their base is there), and
+/// manifests last. A pull fetches manifests, then the chunks the cache lacks,
 /// each verified against its hash before it enters the cache. Neither touches the working copy.
 /// </summary>
 /// <param name="client">The server's client.</param>
@@ -68,7 +70,37 @@ public sealed partial class DataTransfer(KeelClient client, LocalObjectCache cac
         var sendChunks = chunks.Where(c => missing.Contains(c.Key)).Select(c => new DataObjectRef(c.Key, c.Value)).ToArray();
         var sendManifests = manifests.Where(m => missing.Contains(m.Key)).Select(m => new DataObjectRef(m.Key, m.Value)).ToArray();
         var present = chunks.Concat(manifests).Where(o => !missing.Contains(o.Key)).ToArray();
-        return new PushPlan(items, sendChunks, sendManifests, present.Length, present.Sum(o => o.Value));
+        var deltaBases = await PlanDeltasAsync(sendChunks, ct).ConfigureAwait(false);
+        return new PushPlan(items, sendChunks, sendManifests, present.Length, present.Sum(o => o.Value)) { DeltaBases = deltaBases };
+    }
+
+    /// <summary>
+    /// Which chunks to send as the deltas they are stored as: those whose base the server holds or is sent in this push.
+    /// Any other delta-encoded chunk is decoded and sent in full, so the server can always verify what it receives.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> PlanDeltasAsync(IReadOnlyList<DataObjectRef> sendChunks, CancellationToken ct)
+    {
+        var baseOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in sendChunks)
+        {
+            try
+            {
+                if (cache.ReadHeader(chunk.Hash) is { BaseHash: { } baseHash })
+                {
+                    baseOf[chunk.Hash] = baseHash;
+                }
+            }
+            catch (Exception e) when (e is KeelException or CorruptObjectException)
+            {
+                // Missing or damaged: the upload reports it with the object's name.
+            }
+        }
+        var sending = sendChunks.Select(c => c.Hash).ToHashSet(StringComparer.Ordinal);
+        var unknown = baseOf.Values.Where(b => !sending.Contains(b)).Distinct(StringComparer.Ordinal).ToArray();
+        var absent = unknown.Length == 0
+            ? []
+            : (await client.FindMissingDataObjectsAsync(unknown, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        return baseOf.Where(d => !absent.Contains(d.Value)).ToDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -80,27 +112,58 @@ public sealed partial class DataTransfer(KeelClient client, LocalObjectCache cac
         ArgumentNullException.ThrowIfNull(plan);
         var started = _time.GetTimestamp();
         var counter = new TransferCounter(plan.ObjectsToSend, plan.BytesToSend, progress);
-        // Manifests go only after every chunk has arrived, so a manifest on the server always has its chunks.
-        await UploadAllAsync(plan.Chunks, counter, ct).ConfigureAwait(false);
-        await UploadAllAsync(plan.Manifests, counter, ct).ConfigureAwait(false);
+        // A delta goes only after its base, so the server can decode and verify it; manifests go only after every chunk
+        // has arrived, so a manifest on the server always has its chunks.
+        foreach (var wave in Waves(plan))
+        {
+            await UploadAllAsync(wave, plan.DeltaBases, counter, ct).ConfigureAwait(false);
+        }
+        await UploadAllAsync(plan.Manifests, plan.DeltaBases, counter, ct).ConfigureAwait(false);
         var versions = await new DatasetRegistration(client, ProfileProvider).RegisterAsync(plan.Items, ct).ConfigureAwait(false);
         return new PushResult(counter.Objects, counter.Bytes, plan.ObjectsPresent, plan.BytesPresent, versions, _time.GetElapsedTime(started));
     }
 
-    private Task UploadAllAsync(IReadOnlyList<DataObjectRef> objects, TransferCounter counter, CancellationToken ct) =>
+    /// <summary>The plan's chunks in rounds: first those sent in full or against a base the server holds, then their dependents.</summary>
+    private static IEnumerable<IReadOnlyList<DataObjectRef>> Waves(PushPlan plan)
+    {
+        var sending = plan.Chunks.Select(c => c.Hash).ToHashSet(StringComparer.Ordinal);
+        var remaining = plan.Chunks.ToList();
+        while (remaining.Count > 0)
+        {
+            var ready = remaining.Where(c => !plan.DeltaBases.TryGetValue(c.Hash, out var b) || !sending.Contains(b)).ToArray();
+            if (ready.Length == 0)
+            {
+                // Bases always sit shallower than their dependents, so only a damaged cache gets here: send the rest and
+                // let the server refuse, by name, what it cannot decode.
+                ready = [.. remaining];
+            }
+            yield return ready;
+            foreach (var chunk in ready)
+            {
+                sending.Remove(chunk.Hash);
+            }
+            remaining.RemoveAll(c => !sending.Contains(c.Hash));
+        }
+    }
+
+    private Task UploadAllAsync(IReadOnlyList<DataObjectRef> objects, IReadOnlyDictionary<string, string> deltaBases, TransferCounter counter, CancellationToken ct) =>
         Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (item, token) =>
         {
-            byte[] bytes;
+            byte[] body;
             try
             {
-                bytes = cache.ReadVerified(item.Hash);
+                // Decoding verifies the object here, so a damaged cache is reported as such rather than refused by the server.
+                var content = cache.ReadVerified(item.Hash);
+                body = deltaBases.ContainsKey(item.Hash) || cache.ReadHeader(item.Hash) is not { Kind: StoredObjectKind.Delta }
+                    ? cache.ReadStored(item.Hash)
+                    : StoredObjectEncoder.EncodeFull(content) ?? content;
             }
             catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
             {
                 throw KeelException.NotFound($"Cannot push object {item.Hash}: it is missing from the local cache ({cache.Root}); run 'keel data add' again.");
             }
-            await client.UploadDataObjectAsync(item.Hash, bytes, token).ConfigureAwait(false);
-            counter.Done(bytes.Length);
+            await client.UploadDataObjectAsync(item.Hash, body, token).ConfigureAwait(false);
+            counter.Done(item.Size);
         });
 
     private byte[] ReadManifestBytes(TrackedData item)

@@ -3,6 +3,8 @@ namespace Keel.Data.Remote;
 /// <summary>Objects and bytes done, counted from parallel workers and reported after each object.</summary>
 internal sealed class TransferCounter(long totalObjects, long totalBytes, IProgress<DataTransferProgress>? progress)
 {
+    private long _totalObjects = totalObjects;
+    private long _totalBytes = totalBytes;
     private readonly Lock _gate = new();
     private long _objects;
     private long _bytes;
@@ -36,8 +38,19 @@ internal sealed class TransferCounter(long totalObjects, long totalBytes, IProgr
         {
             _objects++;
             _bytes += bytes;
-            now = new DataTransferProgress(_objects, _bytes, totalObjects, totalBytes);
+            now = new DataTransferProgress(_objects, _bytes, _totalObjects, _totalBytes);
         }
         progress?.Report(now);
+    }
+
+    /// <summary>Counts an object that was not planned (a delta base found missing on the way), raising the totals with it.</summary>
+    public void DoneExtra(long bytes)
+    {
+        lock (_gate)
+        {
+            _totalObjects++;
+            _totalBytes += bytes;
+        }
+        Done(bytes);
     }
 }

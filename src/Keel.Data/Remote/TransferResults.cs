@@ -20,6 +20,12 @@ public sealed record PushPlan(
     int ObjectsPresent,
     long BytesPresent)
 {
+    /// <summary>
+    /// Chunks sent as the deltas they are stored as, each with its base (held by the server or sent first); other
+    /// delta-encoded chunks are sent in full. Default: none. Sizes in this plan are of content, not of stored forms.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DeltaBases { get; init; } = new Dictionary<string, string>();
+
     public int ObjectsToSend => Chunks.Count + Manifests.Count;
 
     public long BytesToSend => Chunks.Sum(c => c.Size) + Manifests.Sum(m => m.Size);

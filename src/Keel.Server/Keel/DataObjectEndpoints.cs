@@ -11,7 +11,10 @@ namespace Keel.Server.KeelApi;
 
 /// <summary>
 /// <c>/api/keel/v1/data/objects</c>: content-addressed data chunks and manifests for <c>keel data push</c> and
-/// <c>pull</c>. Uploads are verified against their hash before they become visible; an object is immutable once stored.
+/// <c>pull</c>. Bodies are objects in stored form: plain content, or an envelope (compressed, or a delta against an
+/// object the server already holds; see <see cref="Core.Data.Storage.StoredObjectHeader"/>). Uploads are decoded and
+/// verified against their hash before they become visible; downloads return the stored form, which the client decodes
+/// and verifies. An object is immutable once stored.
 /// </summary>
 public static class DataObjectEndpoints
 {
@@ -52,7 +55,7 @@ public static class DataObjectEndpoints
 
     private static async Task<IResult> GetAsync(string hash, HttpContext http, DataObjectStore objects)
     {
-        var content = await objects.OpenReadAsync(hash, http.RequestAborted);
+        var content = await objects.OpenStoredAsync(hash, http.RequestAborted);
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.Stream(content, OctetStream);
     }

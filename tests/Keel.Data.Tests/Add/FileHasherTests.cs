@@ -16,7 +16,7 @@ public sealed class FileHasherTests : IDisposable
         var file = Listed("gone.txt", "soon gone");
         File.Delete(file.FullPath);
 
-        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, _ => { }));
+        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, previous: null, _ => { }));
 
         Assert.Equal(ErrorCode.ResourceDoesNotExist, error.Code);
         Assert.Equal("'gone.txt' disappeared while being added; run the add again.", error.Message);
@@ -28,7 +28,7 @@ public sealed class FileHasherTests : IDisposable
         var file = Listed("busy.txt", "first version");
         File.WriteAllText(file.FullPath, "second, longer version");
 
-        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, _ => { }));
+        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, previous: null, _ => { }));
 
         Assert.Equal(ErrorCode.InvalidState, error.Code);
         Assert.Contains("'busy.txt' changed while being added", error.Message, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class FileHasherTests : IDisposable
         File.Delete(file.FullPath);
         Directory.CreateDirectory(file.FullPath);
 
-        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, _ => { }));
+        var error = Assert.Throws<KeelException>(() => Hasher().Hash(file, previous: null, _ => { }));
 
         Assert.StartsWith("Cannot read 'was-a-file': ", error.Message, StringComparison.Ordinal);
     }
@@ -58,8 +58,8 @@ public sealed class FileHasherTests : IDisposable
         var chunker = new ContentDefinedChunker(new ChunkerOptions(16 << 10, 64 << 10, 256 << 10));
         long reported = 0;
 
-        var parallel = new FileHasher(chunker, _repo.Repository.Cache, workers: 4).Hash(file, n => Interlocked.Add(ref reported, n));
-        var sequential = new FileHasher(chunker, _repo.Repository.Cache, workers: 1).Hash(file, _ => { });
+        var parallel = new FileHasher(chunker, _repo.Repository.Cache, workers: 4).Hash(file, previous: null, n => Interlocked.Add(ref reported, n));
+        var sequential = new FileHasher(chunker, _repo.Repository.Cache, workers: 1).Hash(file, previous: null, _ => { });
 
         Assert.Equal(sequential.Chunks, parallel.Chunks);
         Assert.Equal(content.Length, parallel.Chunks.Sum(c => c.Size));

@@ -1,6 +1,8 @@
 using Keel.Core.Common;
 using Keel.Core.Data;
+using Keel.Core.Data.Storage;
 using Keel.Data.Cache;
+using Keel.Data.Tests.Support;
 using Keel.Testing;
 
 namespace Keel.Data.Tests.Cache;
@@ -85,6 +87,81 @@ public sealed class LocalObjectCacheTests : IDisposable
     public void PathOf_NotAHash_IsRefused(string hash)
     {
         Assert.Equal(ErrorCode.InvalidParameterValue, Assert.Throws<KeelException>(() => _cache.PathOf(hash)).Code);
+    }
+
+    [Fact]
+    public void PutJustHashed_CompressibleContent_IsStoredCompressedAndReadBack()
+    {
+        var content = EditedCsv.Table(100_000, seed: 1);
+        var hash = ContentHash.Of(content);
+
+        Assert.True(_cache.PutJustHashed(hash, content));
+
+        Assert.True(_cache.SizeOf(hash) < content.Length / 2);
+        Assert.Equal(StoredObjectKind.Full, _cache.ReadHeader(hash)?.Kind);
+        Assert.Equal(content, _cache.ReadVerified(hash));
+    }
+
+    [Fact]
+    public void Put_ContentStartingWithTheMagic_IsWrappedAndReadBackUnchanged()
+    {
+        byte[] content = [.. StoredObjectHeader.Magic, 1, 2, 3];
+        var hash = ContentHash.Of(content);
+
+        _cache.Put(hash, content);
+
+        Assert.NotNull(_cache.ReadHeader(hash));
+        Assert.Equal(content, _cache.ReadVerified(hash));
+    }
+
+    [Fact]
+    public async Task PutAsync_EnvelopeOfOtherContent_IsRefusedAndNothingStored()
+    {
+        var claimed = ContentHash.Of(EditedCsv.Table(5_000, seed: 2));
+
+        var error = await Assert.ThrowsAsync<CorruptObjectException>(() =>
+            _cache.PutAsync(claimed, new MemoryStream(StoredObjectEncoder.EncodeFull(EditedCsv.Table(5_000, seed: 3))!), TestContext.Current.CancellationToken));
+
+        Assert.Contains("its decoded bytes hash to", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_cache.ObjectsRoot, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task PutAsync_DeltaWhoseBaseIsMissing_SaysWhichBaseToFetchAndStoresNothing()
+    {
+        var baseContent = EditedCsv.Table(50_000, seed: 4);
+        var target = EditedCsv.Edit(baseContent, 3, seed: 5);
+        var delta = StoredObjectEncoder.EncodeDelta(target, ContentHash.Of(baseContent), baseContent, 0)!;
+
+        var error = await Assert.ThrowsAsync<MissingDeltaBaseException>(() =>
+            _cache.PutAsync(ContentHash.Of(target), new MemoryStream(delta), TestContext.Current.CancellationToken));
+
+        Assert.Equal(ContentHash.Of(baseContent), error.BaseHash);
+        Assert.False(_cache.Contains(ContentHash.Of(target)));
+        _cache.Put(ContentHash.Of(baseContent), baseContent);
+        Assert.True(await _cache.PutAsync(ContentHash.Of(target), new MemoryStream(delta), TestContext.Current.CancellationToken));
+        Assert.Equal(target, _cache.ReadVerified(ContentHash.Of(target)));
+    }
+
+    [Fact]
+    public async Task PutAsync_DeltaOnABaseAtTheDepthLimitHere_IsStoredInFull()
+    {
+        var content = EditedCsv.Table(20_000, seed: 6);
+        var hash = ContentHash.Of(content);
+        _cache.Put(hash, content);
+        for (var depth = 1; depth <= StoredObjectHeader.MaxChainDepth; depth++)
+        {
+            var next = EditedCsv.Edit(content, 2, seed: depth);
+            Assert.True(await _cache.PutAsync(ContentHash.Of(next), new MemoryStream(StoredObjectEncoder.EncodeDelta(next, hash, content, depth - 1)!), TestContext.Current.CancellationToken));
+            (content, hash) = (next, ContentHash.Of(next));
+        }
+        var last = EditedCsv.Edit(content, 2, seed: 99);
+
+        await _cache.PutAsync(ContentHash.Of(last), new MemoryStream(StoredObjectEncoder.EncodeDelta(last, hash, content, baseDepth: 0)!), TestContext.Current.CancellationToken);
+
+        Assert.Equal(StoredObjectHeader.MaxChainDepth, _cache.ReadHeader(hash)?.Depth);
+        Assert.NotEqual(StoredObjectKind.Delta, _cache.ReadHeader(ContentHash.Of(last))?.Kind);
+        Assert.Equal(last, _cache.ReadVerified(ContentHash.Of(last)));
     }
 
     public void Dispose() => _folder.Dispose();
