@@ -1,8 +1,8 @@
 using Keel.Client;
 using Keel.Core.Common;
 using Keel.Core.Data.Manifests;
-using Keel.Core.Data.Storage;
 using Keel.Core.Data.Profiles;
+using Keel.Core.Data.Storage;
 using Keel.Data.Cache;
 using Keel.Data.Repository;
 
