@@ -56,7 +56,6 @@ internal static class QuickstartServing
         finally
         {
             await app.StopAsync(CancellationToken.None);
-            await predictionLog.StopAsync(CancellationToken.None);
         }
     }
 
