@@ -4,7 +4,8 @@ using Keel.Benchmarks;
 IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark(), new ServingLoggingBenchmark(),
     new DataAddBenchmark(), new DataDedupBenchmark(), new DataStatusBenchmark(), new DataTransferBenchmark(),
     new PostgresLogBatchBenchmark(), new ReplicasBenchmark(), new S3ArtifactsBenchmark(),
-    new DriftBenchmark(), new UiBenchmark()];
+    new DriftBenchmark(), new UiBenchmark(), new PipelineNoopBenchmark(), new PipelineCachedBenchmark(),
+    new PipelineWorkerStartBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

@@ -15,6 +15,7 @@ internal static class KeelCli
     {
         var root = new RootCommand("Keel: a self-hosted MLOps platform whose tracking server speaks MLflow's REST API.");
         root.Subcommands.Add(ServerCommand.Create(host));
+        root.Subcommands.Add(WorkerCommand.Create(host));
         root.Subcommands.Add(ExperimentsCommands.Create(host));
         root.Subcommands.Add(RunsCommands.Create(host));
         root.Subcommands.Add(ArtifactsCommands.Create(host));
@@ -22,17 +23,23 @@ internal static class KeelCli
         root.Subcommands.Add(DeployCommands.Create(host));
         root.Subcommands.Add(DataCommands.Create(host));
         root.Subcommands.Add(DatasetsCommands.Create(host));
+        root.Subcommands.Add(PipelinesCommands.Create(host));
         root.Subcommands.Add(MonitorCommands.Create(host));
         root.Subcommands.Add(ServeCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(QuickstartCommand.Create(host));
+        root.Subcommands.Add(Quickstart.Retraining.RetrainStageCommand.Create(host));
+        root.Subcommands.Add(RunCommand.Create(host));
         return root;
     }
+
+    // No response files: "@champion" is an alias argument (`--against @champion`), never a file of arguments to read.
+    private static ParserConfiguration ParserConfiguration { get; } = new() { ResponseFileTokenReplacer = null };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliHost host, CancellationToken ct = default)
     {
         var root = CreateRootCommand(host);
-        var parseResult = root.Parse(args);
+        var parseResult = root.Parse(args, ParserConfiguration);
         var configuration = new InvocationConfiguration
         {
             Output = host.Out,
@@ -45,7 +52,7 @@ internal static class KeelCli
             if (IsBareCommandGroup(parseResult))
             {
                 // `keel` or `keel runs` alone: show what can follow rather than an error.
-                return await root.Parse([.. args, "--help"]).InvokeAsync(configuration, ct);
+                return await root.Parse([.. args, "--help"], ParserConfiguration).InvokeAsync(configuration, ct);
             }
 
             return Fail(host, UsageErrorLine(parseResult), ExitCodes.Usage);

@@ -28,6 +28,7 @@ public static class KeelServerHost
         builder.Services.AddKeelArtifacts();
         builder.Services.AddKeelApi();
         builder.Services.AddKeelMonitoring(options);
+        builder.Services.AddKeelPipelines(options);
         builder.Services.AddKeelWeb();
 
         var app = builder.Build();

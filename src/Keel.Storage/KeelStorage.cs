@@ -2,6 +2,7 @@ using Keel.Core.Common;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
 using Keel.Core.Monitoring.Monitors;
+using Keel.Core.Pipelines;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Storage.FileSystem;
@@ -25,12 +26,12 @@ public static class KeelStorage
         var artifacts = ArtifactStores.FromDestination(options.ArtifactsDestination, options.DataDirectory);
         var metadata = await openMetadata(ct);
         var dataObjects = ArtifactStores.DataObjectsFor(options.ArtifactsDestination, options.DataDirectory);
-        return new KeelStores(metadata.Tracking, metadata.Registry, metadata.Deployments, metadata.Datasets, metadata.Monitors,
+        return new KeelStores(metadata.Tracking, metadata.Registry, metadata.Deployments, metadata.Datasets, metadata.Monitors, metadata.Pipelines,
             artifacts, dataObjects, metadata.Owner);
     }
 
     private sealed record MetadataStores(
-        ITrackingStore Tracking, IRegistryStore Registry, IDeploymentStore Deployments, IDatasetStore Datasets, IMonitorStore Monitors,
+        ITrackingStore Tracking, IRegistryStore Registry, IDeploymentStore Deployments, IDatasetStore Datasets, IMonitorStore Monitors, IPipelineStore Pipelines,
         IAsyncDisposable Owner);
 
     /// <summary>
@@ -45,14 +46,14 @@ public static class KeelStorage
             return async ct =>
             {
                 var store = await PostgresTrackingStore.OpenAsync(connectionString, PostgresSettings.Default, time, ct);
-                return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store);
+                return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store.CreatePipelineStore(), store);
             };
         }
         var path = SqlitePath(uri) ?? Path.Combine(options.DataDirectory, DatabaseFileName);
         return async ct =>
         {
             var store = await SqliteTrackingStore.OpenAsync(path, time, ct);
-            return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store);
+            return new MetadataStores(store, store.CreateRegistryStore(), store.CreateDeploymentStore(), store.CreateDatasetStore(), store.CreateMonitorStore(), store.CreatePipelineStore(), store);
         };
     }
 

@@ -3,7 +3,9 @@ using Keel.Core.Data;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
 using Keel.Core.Monitoring.Monitors;
+using Keel.Core.Pipelines;
 using Keel.Core.Registry;
+using Keel.Core.Registry.Governance;
 using Keel.Core.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +17,7 @@ namespace Keel.Storage;
 /// <param name="deployments">Deployments and their revision history.</param>
 /// <param name="datasets">Registered datasets and their versions.</param>
 /// <param name="monitors">Monitors, their results and alert events.</param>
+/// <param name="pipelines">Registered pipelines, their runs and the server's run cache.</param>
 /// <param name="artifacts">
 /// Artifact blobs, e.g. <c>LocalArtifactStore.FromDestination(options.ArtifactsDestination, options.DataDirectory)</c>.
 /// </param>
@@ -30,6 +33,7 @@ public sealed class KeelStores(
     IDeploymentStore deployments,
     IDatasetStore datasets,
     IMonitorStore monitors,
+    IPipelineStore pipelines,
     IArtifactStore artifacts,
     IArtifactStore dataObjects,
     IAsyncDisposable owner,
@@ -45,6 +49,12 @@ public sealed class KeelStores(
 
     public IMonitorStore Monitors { get; } = monitors;
 
+    public IPipelineStore Pipelines { get; } = pipelines;
+
+    /// <summary>Alias history and approvals, on the registry's own database (moves commit with the alias change).</summary>
+    public IGovernanceStore Governance { get; } = (registry as IGovernanceStoreSource)?.CreateGovernanceStore()
+        ?? throw new ArgumentException("The registry store must be one of Keel's SQL stores, which keep alias history beside it.", nameof(registry));
+
     public IArtifactStore Artifacts { get; } = artifacts;
 
     /// <summary>The blob store under <see cref="DataObjectStore"/>; not registered as an <see cref="IArtifactStore"/>.</summary>
@@ -58,7 +68,8 @@ public sealed class KeelStores(
     /// <see cref="Core.Data.DataObjectStore"/>, so code asking for artifacts never receives them.
     /// </summary>
     public IServiceCollection Register(IServiceCollection services) =>
-        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Monitors)
+        services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Monitors).AddSingleton(Pipelines)
+            .AddSingleton(Governance)
             .AddSingleton(Artifacts)
             .AddSingleton(DataObjectStore);
 

@@ -1,5 +1,6 @@
 using Keel.Server;
 using Keel.Storage;
+using Keel.Workers.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,11 +15,13 @@ public sealed class KeelTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly KeelStores _stores;
     private readonly TempDirectory? _ownedDirectory;
+    private readonly PipelineExecution? _pipelines;
 
-    private KeelTestServer(WebApplication app, KeelStores stores, string dataDirectory, TempDirectory? ownedDirectory)
+    private KeelTestServer(WebApplication app, KeelStores stores, string dataDirectory, TempDirectory? ownedDirectory, PipelineExecution? pipelines)
     {
         _app = app;
         _stores = stores;
+        _pipelines = pipelines;
         DataDirectory = dataDirectory;
         _ownedDirectory = ownedDirectory;
         BaseAddress = app.BoundAddress();
@@ -35,19 +38,31 @@ public sealed class KeelTestServer : IAsyncDisposable
 
     /// <summary>Starts a server; with a <paramref name="dataDirectory"/> it reuses that folder (for restart tests).</summary>
     public static Task<KeelTestServer> StartAsync(string? dataDirectory = null, CancellationToken ct = default) =>
-        StartAsync(new KeelServerOptions(), dataDirectory, ct);
+        StartAsync(new KeelServerOptions(), dataDirectory, ct: ct);
 
-    /// <summary>Starts a server with <paramref name="options"/> (its host and port are replaced by 127.0.0.1 and a free port).</summary>
-    public static async Task<KeelTestServer> StartAsync(KeelServerOptions options, string? dataDirectory = null, CancellationToken ct = default)
+    /// <summary>
+    /// Starts a server with <paramref name="options"/> (its host and port are replaced by 127.0.0.1 and a free port); with
+    /// <paramref name="runPipelineStages"/> it runs pipeline stages in process, as <c>keel server</c> does on SQLite.
+    /// </summary>
+    public static async Task<KeelTestServer> StartAsync(
+        KeelServerOptions options, string? dataDirectory = null, bool runPipelineStages = false, CancellationToken ct = default)
     {
         var owned = dataDirectory is null ? new TempDirectory("keel-server") : null;
         var directory = dataDirectory ?? owned!.Path;
         var stores = await KeelStorage.OpenAsync(new StorageOptions(directory), TimeProvider.System, ct);
         options.Host = "127.0.0.1";
         options.Port = 0;
-        var app = KeelServerHost.Create(options, services => stores.Register(services));
+        WebApplication? app = null;
+        var pipelines = runPipelineStages
+            ? await PipelineExecution.StartAsync(stores, backendStoreUri: null, TimeProvider.System, log: null, ct, () => app?.BoundAddress())
+            : null;
+        app = KeelServerHost.Create(options, services =>
+        {
+            stores.Register(services);
+            pipelines?.Register(services);
+        });
         await app.StartAsync(ct);
-        return new KeelTestServer(app, stores, directory, owned);
+        return new KeelTestServer(app, stores, directory, owned, pipelines);
     }
 
     public async ValueTask DisposeAsync()
@@ -55,6 +70,10 @@ public sealed class KeelTestServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_pipelines is not null)
+        {
+            await _pipelines.DisposeAsync();
+        }
         await _stores.DisposeAsync();
         _ownedDirectory?.Dispose();
     }

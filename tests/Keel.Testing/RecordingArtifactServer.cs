@@ -53,7 +53,7 @@ public sealed class RecordingArtifactServer(bool s3) : IAsyncDisposable
             _bucket = new S3TestBucket("keel-presign");
             var artifacts = ArtifactStores.FromDestination(_bucket.Destination, _directory.Path, _bucket.Environment);
             _s3Store = (IDisposable)artifacts;
-            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, artifacts, _sqlite.DataObjects, _sqlite);
+            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, _sqlite.Pipelines, artifacts, _sqlite.DataObjects, _sqlite);
         }
         _app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
         _app.Use((context, next) =>

@@ -27,6 +27,12 @@ internal static class ModelsCommands
         group.Subcommands.Add(ModelsDownloadCommand.Create(options, host));
         group.Subcommands.Add(ModelsExportOnnxCommand.Create(options, host));
         group.Subcommands.Add(ModelsLineageCommand.Create(options, host));
+        group.Subcommands.Add(ModelsPromoteCommand.Create(options, host));
+        group.Subcommands.Add(ModelsApproveCommand.Create(options, host));
+        group.Subcommands.Add(ModelsRollbackCommand.Create(options, host));
+        group.Subcommands.Add(ModelsHistoryCommand.Create(options, host));
+        group.Subcommands.Add(ModelsCardCommand.Create(options, host));
+        group.Subcommands.Add(ModelsValidateCommand.Create(options, host));
         return group;
     }
 

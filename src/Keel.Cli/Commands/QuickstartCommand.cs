@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keel.Cli.Hosting;
 using Keel.Cli.Output;
 using Keel.Cli.Quickstart;
+using Keel.Cli.Quickstart.Retraining;
 using Keel.Client;
 using Keel.Server;
 using Keel.Storage;
@@ -82,8 +83,9 @@ internal static class QuickstartCommand
     {
         var results = new List<SweepResult>();
         Champion? champion = null;
-        ServedSession? served = null;
+        IReadOnlyList<ServedAnswer>? answers = null;
         MonitorOutcome? monitored = null;
+        RetrainingOutcome? retrained = null;
         string? experimentIdFound = null;
         using var client = ClientOptions.CreateClient(trackingUri, host);
         await ClientOptions.CallServerAsync(trackingUri, async () =>
@@ -100,12 +102,21 @@ internal static class QuickstartCommand
             var trainer = new BreastCancerTrainer(dataset);
             var sweep = new QuickstartSweep(client, dataset, trainer, host.Time);
             await TrainAllAsync(output, sweep, experimentId, results, ct);
-            champion = await ChampionModel.RegisterAndScoreAsync(client, modelName, Best(results), trainer, ct);
-            served = await QuickstartServing.ServeAndCallAsync(client, champion, trainer, host.Time, ct);
+            var best = Best(results);
+            champion = await ChampionModel.RegisterAndScoreAsync(client, modelName, best, trainer, ct);
+            await using var served = await QuickstartServing.ServeAndCallAsync(client, champion, trainer, host.Time, ct);
+            answers = served.Answers;
             output.Line($"Sent {served.Traffic.NormalRows} held-out rows, then the same rows drifted (every feature x1.6), to the served champion; every prediction logged");
+            await served.FinishLoggingAsync(ct);
+            var monitorName = QuickstartMonitoring.MonitorName(champion);
+            var retraining = await QuickstartRetraining.RegisterAsync(client, champion, best.Setting, dataset, trainer, monitorName, workDirectory, host.Time, ct);
+            output.Line($"The drifted rows came back labelled: dataset '{BreastCancerDataset.Name}' version {retraining.DatasetVersion} (+{retraining.LabelledRows} rows); "
+                + $"registered pipeline '{retraining.Pipeline}', triggered by monitor '{monitorName}' alerts");
             monitored = await QuickstartMonitoring.RunAsync(client, champion, served.Traffic, webhook, Path.Combine(workDirectory, "reports"), host.Time, ct);
+            output.Line($"Monitor '{monitorName}' alerted; following the retraining it triggered…");
+            retrained = await QuickstartRetraining.FollowAsync(client, retraining, champion, served, monitored, host.Time, ct);
         }, ct);
-        return new QuickstartOutcome(results, champion!, served!, monitored!, experimentIdFound!);
+        return new QuickstartOutcome(results, champion!, answers!, monitored!, retrained!, experimentIdFound!);
     }
 
     private static Uri? ParseWebhook(System.CommandLine.Parsing.ArgumentResult result)
@@ -213,11 +224,12 @@ internal static class QuickstartCommand
             $"[bold]Best run by test AUC[/]: [green]{Markup.Escape(best.Setting.RunName)}[/] ({best.RunId}): test_auc {Format.Number(best.Test.Auc)}, " +
             $"test_log_loss {Format.Number(best.Test.LogLoss)}, test_accuracy {Format.Number(best.Test.Accuracy)}");
         ReportChampion(output, outcome.Champion);
-        ReportServing(output, outcome.Served.Answers);
+        ReportServing(output, outcome.Answers);
         QuickstartMonitorReport.Write(output, outcome.Monitoring);
+        QuickstartRetrainingReport.Write(output, outcome.Retraining);
         output.Line();
         output.Line("Inspect the runs and the model:");
-        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion, outcome.Monitoring.Monitor))
+        foreach (var line in inspect.Lines(best.RunId, ranked[1].RunId, outcome.Champion, outcome.Monitoring.Monitor, outcome.Retraining.Setup.Pipeline))
         {
             output.Line("  " + line);
         }
@@ -266,4 +278,5 @@ internal static class QuickstartCommand
 
 /// <summary>What a quickstart left behind: the sweep's runs, the champion registered from the best of them, its traffic and its monitor.</summary>
 internal sealed record QuickstartOutcome(
-    IReadOnlyList<SweepResult> Results, Champion Champion, ServedSession Served, MonitorOutcome Monitoring, string ExperimentId);
+    IReadOnlyList<SweepResult> Results, Champion Champion, IReadOnlyList<ServedAnswer> Answers, MonitorOutcome Monitoring, RetrainingOutcome Retraining,
+    string ExperimentId);

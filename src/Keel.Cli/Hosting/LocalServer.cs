@@ -1,5 +1,6 @@
 using Keel.Server;
 using Keel.Storage;
+using Keel.Workers.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -10,11 +11,13 @@ internal sealed class LocalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly KeelStores _stores;
+    private readonly PipelineExecution _pipelines;
 
-    private LocalServer(WebApplication app, KeelStores stores)
+    private LocalServer(WebApplication app, KeelStores stores, PipelineExecution pipelines)
     {
         _app = app;
         _stores = stores;
+        _pipelines = pipelines;
         Address = app.BoundAddress();
     }
 
@@ -25,13 +28,17 @@ internal sealed class LocalServer : IAsyncDisposable
     {
         Directory.CreateDirectory(storage.DataDirectory);
         var stores = await KeelStorage.OpenAsync(storage, time, ct);
+        PipelineExecution? pipelines = null;
         try
         {
-            var app = KeelServerHost.Create(options, services => stores.Register(services));
+            // Pipeline stages run in this process on SQLite, on `keel worker` processes on PostgreSQL.
+            WebApplication? app = null;
+            pipelines = await PipelineExecution.StartAsync(stores, storage.BackendStoreUri, time, log: null, ct, () => app?.BoundAddress());
+            app = KeelServerHost.Create(options, services => pipelines.Register(stores.Register(services)));
             try
             {
                 await app.StartAsync(ct);
-                return new LocalServer(app, stores);
+                return new LocalServer(app, stores, pipelines);
             }
             catch
             {
@@ -41,6 +48,10 @@ internal sealed class LocalServer : IAsyncDisposable
         }
         catch
         {
+            if (pipelines is not null)
+            {
+                await pipelines.DisposeAsync();
+            }
             await stores.DisposeAsync();
             throw;
         }
@@ -53,6 +64,7 @@ internal sealed class LocalServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _pipelines.DisposeAsync();
         await _stores.DisposeAsync();
     }
 }

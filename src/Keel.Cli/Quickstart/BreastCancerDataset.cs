@@ -59,6 +59,22 @@ internal sealed class BreastCancerDataset
         return new BreastCancerDataset(path, columns[..^1], lines.Length - 1);
     }
 
+    /// <summary>
+    /// Describes a CSV of the same shape already on disk (e.g. a newer version of the dataset, fetched by a pipeline
+    /// stage); its last column must be <see cref="LabelColumn"/>.
+    /// </summary>
+    public static async Task<BreastCancerDataset> ReadAsync(string path, CancellationToken ct)
+    {
+        var lines = (await File.ReadAllLinesAsync(path, ct)).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
+        var columns = lines.Length > 0 ? lines[0].Trim().Split(',') : [];
+        if (columns.Length < 2 || columns[^1] != LabelColumn)
+        {
+            throw new CliException($"{path}: expected a CSV header ending with a '{LabelColumn}' column");
+        }
+
+        return new BreastCancerDataset(System.IO.Path.GetFullPath(path), columns[..^1], lines.Length - 1);
+    }
+
     /// <summary>The dataset as MLflow's log-inputs records it: a local file, its digest, column schema and size.</summary>
     public DatasetInputDto ToTrainingInput() => new()
     {

@@ -37,7 +37,7 @@ internal sealed class InspectCommands
         new(null, fromFlag ? $" --tracking-uri {Quote(trackingUri.ToString())}" : "", experimentName,
             trackingUri.AbsoluteUri.EndsWith('/') ? trackingUri : new Uri(trackingUri.AbsoluteUri + "/"));
 
-    public IEnumerable<string> Lines(string bestRunId, string runnerUpRunId, Champion champion, string monitor)
+    public IEnumerable<string> Lines(string bestRunId, string runnerUpRunId, Champion champion, string monitor, string pipeline)
     {
         yield return $"keel runs list --experiment-name {Quote(_experimentName)}{_clientSuffix}";
         yield return $"keel runs show {bestRunId}{_clientSuffix}";
@@ -49,6 +49,9 @@ internal sealed class InspectCommands
         yield return $"keel serve {Quote(champion.ModelUri)}{_clientSuffix}";
         yield return $"keel monitor show {Quote(monitor)}{_clientSuffix}";
         yield return $"keel monitor report --deployment {Quote(champion.ModelName)} --monitor {Quote(monitor)}{_clientSuffix}";
+        yield return $"keel pipelines runs {Quote(pipeline)}{_clientSuffix}";
+        yield return $"keel models history {Quote(champion.ModelName)}{_clientSuffix}";
+        yield return $"keel models card {Quote(champion.ModelUri)}{_clientSuffix}";
         if (_serverCommand is not null)
         {
             yield return $"{_serverCommand,-48} # serves them to MLflow clients at http://127.0.0.1:5000";

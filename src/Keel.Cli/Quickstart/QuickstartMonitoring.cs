@@ -14,11 +14,13 @@ internal sealed record MonitorOutcome(
 /// </summary>
 internal static class QuickstartMonitoring
 {
+    public static string MonitorName(Champion champion) => champion.ModelName + "-drift";
+
     public static async Task<MonitorOutcome> RunAsync(
         KeelClient client, Champion champion, QuickstartTrafficSent traffic, Uri? webhook, string reportDirectory, TimeProvider time, CancellationToken ct)
     {
         await client.LogLabelsAsync(champion.ModelName, traffic.Labels, ct);
-        var name = champion.ModelName + "-drift";
+        var name = MonitorName(champion);
         var spec = new MonitorSpecDto
         {
             Name = name,

@@ -10,52 +10,116 @@ using Keel.Serving;
 using Keel.Serving.Metrics;
 using Keel.Serving.Monitoring;
 using Keel.Serving.Runtime;
+using Microsoft.AspNetCore.Builder;
 
 namespace Keel.Cli.Quickstart;
 
 /// <summary>One call to the served champion: the protocol, where it went, and what came back.</summary>
-internal sealed record ServedAnswer(string Protocol, string Url, string AnsweredBy, string Body);
-
-/// <summary>The calls over both protocols, and the traffic sent afterwards for the monitor (all of it logged).</summary>
-internal sealed record ServedSession(IReadOnlyList<ServedAnswer> Answers, QuickstartTrafficSent Traffic);
+internal sealed record ServedAnswer(string Protocol, string Url, string AnsweredBy, string AnsweredVersion, string Body);
 
 /// <summary>
-/// Serves the champion the way <c>keel serve</c> does (its own host, on a free loopback port, logging every prediction
-/// to the tracking server) and calls it through MLflow's scoring protocol and the Open Inference Protocol, as an
-/// application would; then sends the traffic the quickstart's monitor watches.
+/// The champion served the way <c>keel serve</c> does (its own host, on a free loopback port, logging every prediction
+/// to the tracking server), kept running through the quickstart so that a promotion later on is seen by hot reload,
+/// as a long-running replica would see it.
+/// </summary>
+internal sealed class ServedChampion : IAsyncDisposable
+{
+    private readonly ModelHost _model;
+    private readonly PredictionLogger _predictionLog;
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+    private readonly JsonObject _invocation;
+
+    public ServedChampion(ModelHost model, PredictionLogger predictionLog, WebApplication app, HttpClient http, JsonObject invocation)
+    {
+        _model = model;
+        _predictionLog = predictionLog;
+        _app = app;
+        _http = http;
+        _invocation = invocation;
+    }
+
+    /// <summary>The first calls, over both protocols.</summary>
+    public IReadOnlyList<ServedAnswer> Answers { get; set; } = [];
+
+    /// <summary>The traffic sent for the monitor.</summary>
+    public QuickstartTrafficSent Traffic { get; set; } = null!;
+
+    /// <summary>Ships every logged prediction to the tracking server (later requests are no longer logged), so a monitor run sees them all.</summary>
+    public Task FinishLoggingAsync(CancellationToken ct) => _predictionLog.StopAsync(ct);
+
+    /// <summary>Calls <c>/invocations</c> until the answer comes from <paramref name="version"/> (hot reload polls the alias) or the time is up.</summary>
+    public async Task<ServedAnswer> WaitForVersionAsync(long version, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var deadline = time.GetTimestamp() + (long)(timeout.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            var answer = await QuickstartServing.CallAsync(_http, "MLflow /invocations", "invocations", _invocation, ct);
+            if (answer.AnsweredVersion == version.ToString(CultureInfo.InvariantCulture) || time.GetTimestamp() > deadline)
+            {
+                return answer;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await _predictionLog.DisposeAsync();
+            await _model.DisposeAsync();
+            _http.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Serves the champion (see <see cref="ServedChampion"/>) and calls it through MLflow's scoring protocol and the Open
+/// Inference Protocol, as an application would; then sends the traffic the quickstart's monitor watches.
 /// </summary>
 internal static class QuickstartServing
 {
     private const int Rows = 3;
 
-    public static async Task<ServedSession> ServeAndCallAsync(
+    // Hot reload polls the alias this often: a promotion shows within about a second.
+    private static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(1);
+
+    public static async Task<ServedChampion> ServeAndCallAsync(
         KeelClient client, Champion champion, BreastCancerTrainer trainer, TimeProvider time, CancellationToken ct)
     {
-        var options = new ServingOptions { ModelUri = champion.ModelUri, Host = "127.0.0.1", Port = 0, GrpcPort = null };
+        var options = new ServingOptions { ModelUri = champion.ModelUri, Host = "127.0.0.1", Port = 0, GrpcPort = null, ReloadInterval = ReloadInterval };
         var metrics = new ServingMetrics();
-        await using var model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, time, null, metrics, ct);
-        // Disposed after the host stops, which flushes the last segment to the tracking server before the monitor reads it.
-        await using var predictionLog = new PredictionLogger(options, new TrackingServerPredictionLogSink(client), metrics, champion.ModelName, time);
-        await using var app = KeelServingHost.Create(options, model, metrics, services => services.AddPredictionLogger(predictionLog));
-        await app.StartAsync(ct);
+        var model = await ModelHost.StartAsync(new RegistryModelSource(client, options.ModelUri), options, time, null, metrics, ct);
+        var predictionLog = new PredictionLogger(options, new TrackingServerPredictionLogSink(client), metrics, champion.ModelName, time);
+        var app = KeelServingHost.Create(options, model, metrics, services => services.AddPredictionLogger(predictionLog));
+        var (features, _) = trainer.TestExample(Rows);
+        var invocations = new JsonObject { ["dataframe_split"] = JsonNode.Parse(DataFrameSplitJson.Write(features)) };
+        var http = new HttpClient();
+        var served = new ServedChampion(model, predictionLog, app, http, invocations);
         try
         {
-            var baseAddress = app.Addresses().Rest;
-            using var http = new HttpClient { BaseAddress = baseAddress };
-            var (features, _) = trainer.TestExample(Rows);
-            var invocations = new JsonObject { ["dataframe_split"] = JsonNode.Parse(DataFrameSplitJson.Write(features)) };
+            await app.StartAsync(ct);
+            http.BaseAddress = app.Addresses().Rest;
             var infer = new JsonObject { ["id"] = "quickstart", ["inputs"] = new JsonArray([.. features.Columns.Select(Tensor)]) };
-            IReadOnlyList<ServedAnswer> answers =
+            served.Answers =
             [
                 await CallAsync(http, "MLflow /invocations", "invocations", invocations, ct),
                 await CallAsync(http, "Open Inference Protocol v2", $"v2/models/{Uri.EscapeDataString(champion.ModelName)}/infer", infer, ct),
             ];
-            var traffic = await QuickstartTraffic.SendAsync(http, trainer, time, ct);
-            return new ServedSession(answers, traffic);
+            served.Traffic = await QuickstartTraffic.SendAsync(http, trainer, time, ct);
+            return served;
         }
-        finally
+        catch
         {
-            await app.StopAsync(CancellationToken.None);
+            await served.DisposeAsync();
+            throw;
         }
     }
 
@@ -67,7 +131,7 @@ internal static class QuickstartServing
         ["data"] = new JsonArray([.. column.As<float>().Select(v => (JsonNode)v)]),
     };
 
-    private static async Task<ServedAnswer> CallAsync(HttpClient http, string protocol, string path, JsonObject body, CancellationToken ct)
+    public static async Task<ServedAnswer> CallAsync(HttpClient http, string protocol, string path, JsonObject body, CancellationToken ct)
     {
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         using var response = await http.PostAsync(path, content, ct);
@@ -77,9 +141,9 @@ internal static class QuickstartServing
             throw new CliException($"the served model answered {(int)response.StatusCode} to {path}: {text}");
         }
 
-        var answeredBy = string.Create(CultureInfo.InvariantCulture,
-            $"{Header(response, "X-Keel-Model")} version {Header(response, "X-Keel-Model-Version")}");
-        return new ServedAnswer(protocol, new Uri(http.BaseAddress!, path).ToString(), answeredBy, text);
+        var version = Header(response, "X-Keel-Model-Version");
+        var answeredBy = string.Create(CultureInfo.InvariantCulture, $"{Header(response, "X-Keel-Model")} version {version}");
+        return new ServedAnswer(protocol, new Uri(http.BaseAddress!, path).ToString(), answeredBy, version, text);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

@@ -25,7 +25,7 @@ internal static class QuickstartTraffic
     private const int RowsPerRequest = 8;
 
     // Larger cells, as if a measuring device had been recalibrated: every feature moves well out of its training range.
-    private const float DriftFactor = 1.6f;
+    internal const float DriftFactor = 1.6f;
 
     public static async Task<QuickstartTrafficSent> SendAsync(HttpClient http, BreastCancerTrainer trainer, TimeProvider time, CancellationToken ct)
     {

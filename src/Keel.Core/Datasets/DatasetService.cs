@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core.Common;
 using Keel.Core.Data;
 using Keel.Core.Data.Manifests;
+using Keel.Core.Pipelines.Runs;
 using Keel.Core.Tracking;
 
 namespace Keel.Core.Datasets;
@@ -15,7 +16,8 @@ namespace Keel.Core.Datasets;
 /// <param name="tracking">Checks that a version's run exists.</param>
 /// <param name="objects">The server's data objects, where manifests are looked up.</param>
 /// <param name="time">The clock of timestamps.</param>
-public sealed class DatasetService(IDatasetStore store, ITrackingStore tracking, DataObjectStore objects, TimeProvider time)
+/// <param name="triggers">Told about each new version, to start the pipelines it triggers; none by default.</param>
+public sealed class DatasetService(IDatasetStore store, ITrackingStore tracking, DataObjectStore objects, TimeProvider time, IPipelineTriggers? triggers = null)
 {
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -73,7 +75,12 @@ public sealed class DatasetService(IDatasetStore store, ITrackingStore tracking,
             throw KeelException.NotFound($"Invalid value '{runId}' for parameter 'run_id': no such run.");
         }
         await CheckManifestAsync(valid, ct);
-        return await store.CreateVersionAsync(valid with { RunId = string.IsNullOrEmpty(valid.RunId) ? null : valid.RunId, Now = Now }, ct);
+        var created = await store.CreateVersionAsync(valid with { RunId = string.IsNullOrEmpty(valid.RunId) ? null : valid.RunId, Now = Now }, ct);
+        if (triggers is not null)
+        {
+            await triggers.OnDatasetVersionAsync(created.Name, created.Version, ct);
+        }
+        return created;
     }
 
     public async Task<DatasetVersion> GetVersionAsync(string? name, long version, CancellationToken ct = default)

@@ -198,7 +198,7 @@ public sealed class RegistryService(IRegistryStore store, ITrackingStore trackin
     }
 
     // MLflow's alias rule: word characters and '-', and not 'latest' or 'v<number>', which name versions.
-    private static void AliasName(string? raw)
+    internal static void AliasName(string? raw)
     {
         var alias = Required(raw, "alias");
         MaxLength(alias, RegistryLimits.MaxAliasLength, "alias");
@@ -215,7 +215,7 @@ public sealed class RegistryService(IRegistryStore store, ITrackingStore trackin
         }
     }
 
-    private static long VersionNumber(string? version)
+    internal static long VersionNumber(string? version)
     {
         Required(version, "version");
         return long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0

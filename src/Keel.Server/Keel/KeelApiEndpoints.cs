@@ -13,7 +13,7 @@ namespace Keel.Server.KeelApi;
 public static class KeelApiEndpoints
 {
     public static IServiceCollection AddKeelApi(this IServiceCollection services) =>
-        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>().AddKeelDeployments().AddKeelDatasets();
+        services.AddSingleton<ModelUriResolver>().AddSingleton<LineageService>().AddKeelDeployments().AddKeelDatasets().AddKeelGovernance();
 
     public static IEndpointRouteBuilder MapKeelApiEndpoints(this IEndpointRouteBuilder app)
     {
@@ -26,6 +26,8 @@ public static class KeelApiEndpoints
         app.MapMonitorEndpoints();
         app.MapMonitorReportEndpoints();
         group.MapPredictionLogEndpoints();
+        group.MapPipelineEndpoints();
+        group.MapGovernanceEndpoints();
         return app;
     }
 

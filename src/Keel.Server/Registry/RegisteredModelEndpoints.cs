@@ -1,5 +1,7 @@
 using Keel.Contracts.Mlflow;
 using Keel.Core.Registry;
+using Keel.Core.Registry.Governance;
+using Keel.Server.KeelApi;
 using Keel.Server.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -103,17 +105,18 @@ internal static class RegisteredModelEndpoints
         return OkEmpty();
     }
 
-    private static async Task<IResult> SetAliasAsync(HttpContext http, RegistryService registry)
+    // Alias moves go through PromotionService so the alias history records them, with the X-Keel-User header as the user.
+    private static async Task<IResult> SetAliasAsync(HttpContext http, PromotionService promotion)
     {
         var request = await ReadBodyAsync(http, MlflowJsonContext.Default.SetAliasRequest);
-        await registry.SetAliasAsync(request.Name, request.Alias, request.Version, http.RequestAborted);
+        await promotion.SetAliasAsync(request.Name, request.Alias, request.Version, GovernanceEndpoints.User(http), http.RequestAborted);
         return OkEmpty();
     }
 
-    private static async Task<IResult> DeleteAliasAsync(HttpContext http, RegistryService registry)
+    private static async Task<IResult> DeleteAliasAsync(HttpContext http, PromotionService promotion)
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.SetAliasRequest);
-        await registry.DeleteAliasAsync(request.Name ?? Query(http, "name"), request.Alias ?? Query(http, "alias"), http.RequestAborted);
+        await promotion.DeleteAliasAsync(request.Name ?? Query(http, "name"), request.Alias ?? Query(http, "alias"), GovernanceEndpoints.User(http), http.RequestAborted);
         return OkEmpty();
     }
 

@@ -239,5 +239,95 @@ internal static class SqliteMigrations
             CREATE INDEX alert_events_by_deployment ON alert_events (deployment, fired_at);
             CREATE INDEX alert_events_by_time ON alert_events (fired_at);
             """),
+        new(6, "pipelines", """
+            -- Registered pipelines and their runs. Compare-and-set columns (next_run_at, stage status, latest_attempt)
+            -- live on the row they guard, so each Try… method is one conditional UPDATE.
+            CREATE TABLE pipelines (
+                name TEXT NOT NULL PRIMARY KEY,
+                pipeline_yaml TEXT NOT NULL,
+                params_yaml TEXT,
+                workspace_manifest TEXT,
+                schedule TEXT,
+                triggers_json TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                next_run_at INTEGER
+            );
+            -- run_pk orders runs created in the same millisecond.
+            CREATE TABLE pipeline_runs (
+                run_pk INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                pipeline TEXT NOT NULL,
+                trigger TEXT NOT NULL,
+                trigger_detail TEXT NOT NULL,
+                param_overrides_json TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                started_at INTEGER,
+                ended_at INTEGER,
+                tracking_run_id TEXT
+            );
+            CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs (pipeline, created_at);
+            CREATE INDEX pipeline_runs_by_time ON pipeline_runs (created_at);
+            CREATE TABLE stage_runs (
+                run_id TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                latest_attempt INTEGER NOT NULL,
+                outs_json TEXT NOT NULL,
+                message TEXT NOT NULL,
+                tracking_run_id TEXT,
+                PRIMARY KEY (run_id, stage)
+            ) WITHOUT ROWID;
+            CREATE TABLE stage_attempts (
+                run_id TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                worker TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER,
+                exit_code INTEGER,
+                log_path TEXT,
+                PRIMARY KEY (run_id, stage, number)
+            ) WITHOUT ROWID;
+            CREATE TABLE pipeline_run_cache (
+                input_key TEXT NOT NULL PRIMARY KEY,
+                outs_json TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            """),
+        new(7, "governance", """
+            -- Every alias move with who, when and why; rollback reads it. id orders moves of the same millisecond.
+            -- Rows go with their model and version through triggers: the registry tables here declare no foreign keys.
+            CREATE TABLE model_alias_moves (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                model_pk INTEGER NOT NULL,
+                alias TEXT NOT NULL,
+                previous_version INTEGER,
+                new_version INTEGER,
+                user_id TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                moved_at INTEGER NOT NULL
+            );
+            CREATE INDEX model_alias_moves_by_model ON model_alias_moves (model_pk, alias, id);
+            CREATE TABLE model_version_approvals (
+                model_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                alias TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                approved_at INTEGER NOT NULL,
+                PRIMARY KEY (model_pk, version, alias, user_id)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER registered_models_governance_delete AFTER DELETE ON registered_models BEGIN
+                DELETE FROM model_alias_moves WHERE model_pk = OLD.model_pk;
+                DELETE FROM model_version_approvals WHERE model_pk = OLD.model_pk;
+            END;
+            CREATE TRIGGER model_versions_approvals_delete AFTER DELETE ON model_versions BEGIN
+                DELETE FROM model_version_approvals WHERE model_pk = OLD.model_pk AND version = OLD.version;
+            END;
+            """),
     ];
 }

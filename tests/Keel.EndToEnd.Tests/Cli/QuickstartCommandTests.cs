@@ -134,12 +134,18 @@ public sealed class QuickstartCommandTests(KeelServerFixture fixture) : IClassFi
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.True(new FileInfo(Path.Combine(downloaded, "model", "model.zip")).Length > 1000);
 
-        // The champion as the printed lineage command shows it, from the same data dir.
-        var lineage = await KeelCommandLine.RunAsync(
-            new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path }, "models", "lineage", "models:/breast-cancer-classifier@champion", "-o", "json");
+        // Version 1 (the sweep's best) and the champion as the printed lineage command shows it, from the same data dir:
+        // after the drift alert the champion is the retrained version, trained on the labelled data's newer version.
+        var environment = new Dictionary<string, string> { ["KEEL_DATA_DIR"] = data.Path };
+        var first = await KeelCommandLine.RunAsync(environment, "models", "lineage", "models:/breast-cancer-classifier/1", "-o", "json");
+        var lineage = await KeelCommandLine.RunAsync(environment, "models", "lineage", "models:/breast-cancer-classifier@champion", "-o", "json");
+        Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(lineage.ExitCode == 0, lineage.ToString());
-        Assert.Equal(bestRunId, lineage.Json["run"]!["run_id"]!.GetValue<string>());
+        Assert.Equal(bestRunId, first.Json["run"]!["run_id"]!.GetValue<string>());
+        Assert.NotEqual(bestRunId, lineage.Json["run"]!["run_id"]!.GetValue<string>());
+        Assert.Equal("breast-cancer-wisconsin", first.Json["run"]!["datasets"]![0]!["name"]!.GetValue<string>());
         Assert.Equal("breast-cancer-wisconsin", lineage.Json["run"]!["datasets"]![0]!["name"]!.GetValue<string>());
+        Assert.NotEqual(first.Json["run"]!["datasets"]![0]!["digest"]!.GetValue<string>(), lineage.Json["run"]!["datasets"]![0]!["digest"]!.GetValue<string>());
     }
 
     private static Dictionary<string, string> ParamsOf(RunDto run) => run.Data.Params.ToDictionary(p => p.Key, p => p.Value);

@@ -17,7 +17,8 @@ public sealed class MonitoringEndToEndTests
     public async Task Quickstart_NormalThenShiftedTraffic_DriftAlertReachesTheWebhookAndQualityMatchesTheTestSplit()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await KeelTestServer.StartAsync(new KeelServerOptions { AllowPrivateWebhooks = true, RunMonitorScheduler = false }, ct: ct);
+        await using var server = await KeelTestServer.StartAsync(
+            new KeelServerOptions { AllowPrivateWebhooks = true, RunMonitorScheduler = false }, runPipelineStages: true, ct: ct);
         await using var webhook = await WebhookListener.StartAsync();
         var model = $"monitored-{Guid.NewGuid():N}"[..24];
         var experiment = $"monitoring-{Guid.NewGuid():N}";
@@ -52,7 +53,8 @@ public sealed class MonitoringEndToEndTests
         Assert.Contains("ALERT dataset-drift", result.Stdout, StringComparison.Ordinal);
 
         // Labels for the held-out rows: accuracy over them is what the training run's evaluator measured on the same rows.
-        var champion = await client.GetModelVersionByAliasAsync(model, "champion", ct);
+        // Version 1 served the traffic (the retraining the alert triggered has since promoted version 2).
+        var champion = await client.GetModelVersionAsync(model, 1, ct);
         var run = await client.GetRunAsync(champion.RunId!, ct);
         var testAccuracy = run.Data.Metrics.Single(m => m.Key == "test_accuracy").Value;
         var quality = normal.Quality!;

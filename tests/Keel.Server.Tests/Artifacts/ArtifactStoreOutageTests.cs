@@ -28,7 +28,7 @@ public sealed class ArtifactStoreOutageTests : IAsyncLifetime
             "AWS_ACCESS_KEY_ID" or "AWS_SECRET_ACCESS_KEY" => "outage",
             _ => null,
         });
-        var stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, unreachable, _sqlite.DataObjects, _sqlite);
+        var stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, _sqlite.Pipelines, unreachable, _sqlite.DataObjects, _sqlite);
         _app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };

@@ -1,4 +1,5 @@
 using Keel.Core.Registry;
+using Keel.Core.Registry.Governance;
 using Keel.Web.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,10 +22,11 @@ internal static class RegistryActions
             ApplyAsync(context, RegistryUrls.Model(name), form => registry.SetRegisteredModelTagAsync(name, Trimmed(form["key"]), form["value"].ToString(), ct), ct));
         pages.MapPost("/models/{name}/tags/delete", (string name, HttpContext context, RegistryService registry, CancellationToken ct) =>
             ApplyAsync(context, RegistryUrls.Model(name), form => registry.DeleteRegisteredModelTagAsync(name, form["key"].ToString(), ct), ct));
-        pages.MapPost("/models/{name}/aliases", (string name, HttpContext context, RegistryService registry, CancellationToken ct) =>
-            ApplyAsync(context, RegistryUrls.Model(name), form => registry.SetAliasAsync(name, Trimmed(form["alias"]), Trimmed(form["version"]), ct), ct));
-        pages.MapPost("/models/{name}/aliases/delete", (string name, HttpContext context, RegistryService registry, CancellationToken ct) =>
-            ApplyAsync(context, RegistryUrls.Model(name), form => registry.DeleteAliasAsync(name, form["alias"].ToString(), ct), ct));
+        // Alias moves go through PromotionService so the alias history records them (by an unnamed user until sign-in exists).
+        pages.MapPost("/models/{name}/aliases", (string name, HttpContext context, PromotionService promotion, CancellationToken ct) =>
+            ApplyAsync(context, RegistryUrls.Model(name), form => promotion.SetAliasAsync(name, Trimmed(form["alias"]), Trimmed(form["version"]), user: null, ct), ct));
+        pages.MapPost("/models/{name}/aliases/delete", (string name, HttpContext context, PromotionService promotion, CancellationToken ct) =>
+            ApplyAsync(context, RegistryUrls.Model(name), form => promotion.DeleteAliasAsync(name, form["alias"].ToString(), user: null, ct), ct));
 
         pages.MapPost("/models/{name}/versions/{version}/description", (string name, string version, HttpContext context, RegistryService registry, CancellationToken ct) =>
             ApplyAsync(context, VersionUrl(name, version), form => registry.UpdateModelVersionAsync(name, version, Description(form), ct), ct));
