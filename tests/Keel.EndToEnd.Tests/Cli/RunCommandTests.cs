@@ -216,6 +216,42 @@ public sealed class RunCommandTests(ClientServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Run_DatasetDep_FetchesTheNewestVersionAndRerunsOnlyWhenANewVersionArrives()
+    {
+        var dataset = "rows-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string> { ["KEEL_TRACKING_URI"] = fixture.Server.BaseAddress.ToString() };
+        var data = Path.Combine(_dir.Path, "data-" + dataset);
+        Directory.CreateDirectory(data);
+        async Task PushVersionAsync(int rows)
+        {
+            await File.WriteAllLinesAsync(Path.Combine(data, "table.csv"), ["x", .. Enumerable.Range(0, rows).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            var added = await KeelIn(data, environment, "data", "add", "table.csv", "--dataset", dataset);
+            var pushed = await KeelIn(data, environment, "data", "push");
+            Assert.True(added.ExitCode == 0 && pushed.ExitCode == 0, added + "\n" + pushed);
+        }
+        var root = Pipeline(dataset, $$"""
+            stages:
+              count:
+                cmd: echo count >> ran.log && wc -l < raw/table.csv > count.txt && echo "$KEEL_TRACKING_URI $KEEL_STAGE" > env.txt
+                deps: [{dataset: {{dataset}}, path: raw/table.csv}]
+                outs: [count.txt, env.txt]
+            """);
+
+        await PushVersionAsync(3);
+        var first = await KeelIn(root, environment, "run", "--no-track");
+        var unchanged = await KeelIn(root, environment, "run", "--no-track");
+        await PushVersionAsync(5);
+        var second = await KeelIn(root, environment, "run", "--no-track");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(unchanged.ExitCode == 0, unchanged.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(["count", "count"], File.ReadAllLines(Path.Combine(root, "ran.log")));
+        Assert.Equal("6", File.ReadAllText(Path.Combine(root, "count.txt")).Trim());
+        Assert.Equal($"{fixture.Server.BaseAddress} count", File.ReadAllText(Path.Combine(root, "env.txt")).Trim());
+    }
+
+    [Fact]
     public async Task Run_TrackedWithNoTrack_RecordsNothing()
     {
         var name = "untracked-" + Guid.NewGuid().ToString("N")[..8];

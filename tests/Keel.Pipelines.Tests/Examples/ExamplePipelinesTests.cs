@@ -1,4 +1,6 @@
+using Keel.Core.Data.Validation;
 using Keel.Core.Pipelines;
+using Keel.Core.Registry.Gates;
 
 namespace Keel.Pipelines.Tests.Examples;
 
@@ -25,11 +27,24 @@ public sealed class ExamplePipelinesTests
     {
         var graph = Load("mlnet");
 
-        Assert.Equal(["build", "train@50-0.1", "train@50-0.2", "train@200-0.1", "train@200-0.2"], graph.TopologicalOrder);
+        Assert.Equal(["build", "train@50-0.1", "train@50-0.2", "train@200-0.1", "train@200-0.2", "register"], graph.TopologicalOrder);
+        Assert.Equal(["build", "train@200-0.1", "train@200-0.2", "train@50-0.1", "train@50-0.2"], graph.Upstream("register").Order(StringComparer.Ordinal));
         var train = graph.Stage("train@200-0.1");
         Assert.Equal(["build"], graph.Upstream(train.Name));
         Assert.Contains("--trees 200 --learning-rate 0.1 --leaves 20 --seed 1", train.Cmd, StringComparison.Ordinal);
         Assert.Equal(["models/model-200-0.1.zip"], train.Outs);
+    }
+
+    [Fact]
+    public void MlNetExample_GateAndExpectationFiles_Parse()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "examples", "pipelines", "mlnet");
+
+        var gates = GateRulesYaml.Parse(File.ReadAllText(Path.Combine(folder, "gates.yaml")), "gates.yaml");
+        var expectations = ExpectationsYaml.Parse(File.ReadAllText(Path.Combine(folder, "expectations.yaml")));
+
+        Assert.Equal("label", gates.Label);
+        Assert.NotNull(expectations);
     }
 
     private static PipelineGraph Load(string example)
