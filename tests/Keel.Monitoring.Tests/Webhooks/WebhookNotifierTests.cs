@@ -184,16 +184,18 @@ public sealed class WebhookNotifierTests
         using var notifier = Notifier(new WebhookOptions
         {
             AllowPrivateTargets = true,
-            Timeout = TimeSpan.FromMilliseconds(300),
+            Timeout = TimeSpan.FromSeconds(1),
             RetryDelay = TimeSpan.FromMilliseconds(10),
             MaxRetryDelay = TimeSpan.FromMilliseconds(50),
         });
 
         var delivery = await notifier.SendAsync(receiver.Url(), Event(), Ct);
 
+        // The hung first attempt is abandoned and retried; on a loaded machine a slow second answer may itself time out,
+        // so the delivery may take more than two attempts, each of which reached the receiver.
         Assert.Equal(WebhookOutcome.Delivered, delivery.Outcome);
-        Assert.Equal(2, delivery.Attempts);
-        Assert.Equal(2, receiver.Requests.Count);
+        Assert.InRange(delivery.Attempts, 2, 5);
+        Assert.Equal(delivery.Attempts, receiver.Requests.Count);
     }
 
     [Fact]
