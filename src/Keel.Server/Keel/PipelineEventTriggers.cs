@@ -9,8 +9,11 @@ namespace Keel.Server.KeelApi;
 
 /// <summary>
 /// Starts the pipelines whose triggers name a dataset that got a new version, or a monitor that fired alerts (one run per
-/// monitor result, whatever the number of alerts, its detail the alerts' text). A failed trigger is logged and never
-/// fails the dataset registration or the monitor run that caused it.
+/// monitor result, whatever the number of alerts, its detail the alerts' text). An alert while a run of the pipeline is
+/// still queued or running starts nothing: that run is already retraining on the data the alert is about, and a monitor
+/// that alerts on every scheduled evaluation must not pile up runs. (A new dataset version always starts a run: the
+/// running one may have read the previous version.) A failed trigger is logged and never fails the dataset registration
+/// or the monitor run that caused it.
 /// </summary>
 public sealed partial class PipelineEventTriggers(PipelineService pipelines, ILogger<PipelineEventTriggers>? logger = null)
     : IPipelineTriggers, IMonitorResultObserver
@@ -21,6 +24,9 @@ public sealed partial class PipelineEventTriggers(PipelineService pipelines, ILo
     private readonly ILogger _logger = logger ?? NullLogger<PipelineEventTriggers>.Instance;
     private readonly Lock _pendingLock = new();
     private readonly List<Task> _pending = [];
+
+    // Runs are listed newest first; an active one is among the latest.
+    private const int ActiveRunsScanned = 20;
 
     // The version is stored already: a client that hangs up now must not leave its runs half-created.
     public Task OnDatasetVersionAsync(string dataset, long version, CancellationToken ct = default) =>
@@ -73,6 +79,11 @@ public sealed partial class PipelineEventTriggers(PipelineService pipelines, ILo
         {
             try
             {
+                if (trigger == PipelineRunTrigger.MonitorAlert && await ActiveRunAsync(pipeline.Name, ct) is { } active)
+                {
+                    LogAlertCoalesced(_logger, pipeline.Name, active.Id, detail);
+                    continue;
+                }
                 await pipelines.TriggerAsync(pipeline.Name, trigger, detail, null, TriggerUser, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -81,6 +92,13 @@ public sealed partial class PipelineEventTriggers(PipelineService pipelines, ILo
             }
         }
     }
+
+    // Best effort: two alerts in the same instant may both see no active run and start one each.
+    private async Task<PipelineRun?> ActiveRunAsync(string pipeline, CancellationToken ct) =>
+        (await pipelines.ListRunsAsync(pipeline, ActiveRunsScanned, ct)).FirstOrDefault(r => r.Status is PipelineRunStatus.Queued or PipelineRunStatus.Running);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} not triggered for {Detail}: its run {RunId} is still under way.")]
+    private static partial void LogAlertCoalesced(ILogger logger, string pipeline, string runId, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not trigger pipeline {Pipeline} for {Detail}.")]
     private static partial void LogTriggerFailed(ILogger logger, Exception exception, string pipeline, string detail);

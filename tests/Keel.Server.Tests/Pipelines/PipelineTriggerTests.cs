@@ -59,6 +59,30 @@ public sealed class PipelineTriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MonitorAlerts_WhileARunIsUnderWay_StartNothing_ThenStartOneAfterItEnds()
+    {
+        await Client.RegisterAsync(PipelineFixtures.Named("retrain", "triggers:\n  - monitor: churn-drift\n"));
+        var triggers = Assert.Single(_server.Services.GetServices<IMonitorResultObserver>().OfType<PipelineEventTriggers>());
+        var at = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        MonitorRunResult Alerting(string message) => new("churn-drift", "churn", at, at.AddHours(-1), at, "dataset churn-train v3", 10, 10, null, null,
+            new ServingStats(10, 0, 0, 1, 2), [new(Guid.NewGuid().ToString("N"), "churn-drift", "churn", "drift", AlertKind.Drift, message, 0.93, 0.5, at)], null);
+        async Task AlertAsync(string message)
+        {
+            triggers.OnResult(Alerting(message));
+            await triggers.WhenIdleAsync();
+        }
+
+        await AlertAsync("first");
+        await AlertAsync("second, while the first run is queued");
+        var first = Assert.Single(await _server.Stores.Pipelines.ListRunsAsync("retrain", 10, Ct));
+        await _server.Stores.Pipelines.SetRunStatusAsync(first.Id, Core.Pipelines.PipelineRunStatus.Succeeded, null, 1, null, Ct);
+        await AlertAsync("third, after it ended");
+
+        var runs = await _server.Stores.Pipelines.ListRunsAsync("retrain", 10, Ct);
+        Assert.Equal(["churn-drift: third, after it ended", "churn-drift: first"], runs.Select(r => r.TriggerDetail));
+    }
+
+    [Fact]
     public async Task Trigger_OnAServerWithoutAnExecutor_Is400NamingTheMissingExecutor_AndDatasetVersionsStillRegister()
     {
         await using var bare = await PipelineTestServer.StartAsync(withDispatcher: false);

@@ -115,8 +115,8 @@ internal static class QuickstartRetraining
         return new RetrainingOutcome(setup, run, champion.Version, championAfter, validation, servedAfter, timeline);
     }
 
-    // The first run the monitor triggered since the pipeline was registered: it does the retraining. A monitor window that
-    // still holds an earlier quickstart's drifted traffic alerts twice; the second run finds everything in the run cache.
+    // The first run the monitor triggered since the pipeline was registered: it does the retraining. (A monitor window that
+    // still holds an earlier quickstart's drifted traffic alerts on the normal traffic too; that alert starts the run.)
     private static async Task<PipelineRunDto?> WaitForTriggeredRunAsync(KeelClient client, RetrainingSetup setup, TimeProvider time, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + TriggerWait;
