@@ -39,10 +39,11 @@ public sealed class WorkerCommandTests
         var stores = await harness.OpenAsync();
         var artifacts = Path.Combine(folder.Path, "artifacts");
         var local = Storage.ArtifactStores.FromDestination(artifacts, folder.Path);
+        // The first attempt sleeps long enough to be released however slowly the second worker starts; the next one finishes at once.
         await TestPipelines.RegisterAsync(stores.Pipelines, local, "slow", $"""
             stages:
               slow:
-                cmd: echo begin >> {folder.Path}/marks.txt && sleep 3 && echo end >> {folder.Path}/marks.txt && echo done > out.txt
+                cmd: echo begin >> {folder.Path}/marks.txt && if [ "$(grep -c begin {folder.Path}/marks.txt)" = 1 ]; then sleep 60; fi && echo end >> {folder.Path}/marks.txt && echo done > out.txt
                 outs: [out.txt]
             """);
         string[] args = ["--backend-store-uri", harness.BackendStoreUri, "--artifacts-destination", artifacts, "--data-dir", folder.Path, "--checkin-interval", "1s"];
