@@ -21,6 +21,7 @@ public sealed partial class KeelClient
 
         private volatile bool _multipartUnsupported;
         private volatile bool _presignUnsupported;
+        private volatile bool _dataPresignUnsupported;
 
         public long Threshold { get; } = options.DirectTransferThreshold;
 
@@ -32,6 +33,8 @@ public sealed partial class KeelClient
         public bool MultipartUnsupported { get => _multipartUnsupported; set => _multipartUnsupported = value; }
 
         public bool PresignUnsupported { get => _presignUnsupported; set => _presignUnsupported = value; }
+
+        public bool DataPresignUnsupported { get => _dataPresignUnsupported; set => _dataPresignUnsupported = value; }
 
         public static void Validate(KeelClientOptions options)
         {

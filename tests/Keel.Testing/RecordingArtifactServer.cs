@@ -8,7 +8,7 @@ namespace Keel.Testing;
 
 /// <summary>
 /// A real server over SQLite and either a fresh S3 test prefix (<c>s3://&lt;bucket&gt;/&lt;fresh prefix&gt;</c>, opened with
-/// ArtifactStores.FromDestination) or a local artifact folder, recording every request line it receives
+/// ArtifactStores.FromDestination, with the data objects beside it as in production) or a local artifact folder, recording every request line it receives
 /// ("METHOD raw-target"), so tests can show which bytes did not pass through it.
 /// </summary>
 public sealed class RecordingArtifactServer(bool s3) : IAsyncDisposable
@@ -17,6 +17,7 @@ public sealed class RecordingArtifactServer(bool s3) : IAsyncDisposable
     private readonly ConcurrentQueue<string> _requests = new();
     private S3TestBucket? _bucket;
     private IDisposable? _s3Store;
+    private IDisposable? _s3DataObjects;
     private KeelStores? _sqlite;
     private WebApplication? _app;
 
@@ -53,7 +54,9 @@ public sealed class RecordingArtifactServer(bool s3) : IAsyncDisposable
             _bucket = new S3TestBucket("keel-presign");
             var artifacts = ArtifactStores.FromDestination(_bucket.Destination, _directory.Path, _bucket.Environment);
             _s3Store = (IDisposable)artifacts;
-            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, _sqlite.Pipelines, artifacts, _sqlite.DataObjects, _sqlite);
+            var dataObjects = ArtifactStores.DataObjectsFor(_bucket.Destination, _directory.Path, _bucket.Environment);
+            _s3DataObjects = (IDisposable)dataObjects;
+            stores = new KeelStores(_sqlite.Tracking, _sqlite.Registry, _sqlite.Deployments, _sqlite.Datasets, _sqlite.Monitors, _sqlite.Pipelines, artifacts, dataObjects, _sqlite);
         }
         _app = KeelServerHost.Create(new KeelServerOptions { Host = "127.0.0.1", Port = 0 }, services => stores.Register(services));
         _app.Use((context, next) =>
@@ -79,6 +82,7 @@ public sealed class RecordingArtifactServer(bool s3) : IAsyncDisposable
             await _sqlite.DisposeAsync();
         }
         _s3Store?.Dispose();
+        _s3DataObjects?.Dispose();
         if (_bucket is not null)
         {
             await _bucket.DisposeAsync();

@@ -8,7 +8,7 @@ using Keel.Data.Repository;
 namespace Keel.Cli.Commands;
 
 /// <summary>
-/// <c>keel data pull [targets…] [--jobs N]</c>: fetch the manifests and chunks of tracked data the local cache lacks,
+/// <c>keel data pull [targets…] [--jobs N] [--through-server]</c>: fetch the manifests and chunks of tracked data the local cache lacks,
 /// each verified against its hash. The working copy is left alone unless a checkout step is given.
 /// </summary>
 internal static class DataPullCommand
@@ -22,7 +22,8 @@ internal static class DataPullCommand
     {
         var targets = DataTransferOptions.Targets();
         var jobs = DataTransferOptions.Jobs();
-        var command = new Command("pull", "Fetch tracked data the local cache lacks from the server (in parallel, verified)") { targets, jobs };
+        var throughServer = DataTransferOptions.ThroughServer();
+        var command = new Command("pull", "Fetch tracked data the local cache lacks from the server (in parallel, verified)") { targets, jobs, throughServer };
         options.SetAction(command, host, async (call, ct) =>
         {
             var repository = DataRepository.Discover(host.WorkingDirectory);
@@ -31,7 +32,7 @@ internal static class DataPullCommand
             {
                 throw new CliException("nothing to pull: no pointer files found");
             }
-            var transfer = new DataTransfer(call.Client, repository.Cache, host.Time) { Jobs = call.Parse.GetValue(jobs) };
+            var transfer = new DataTransfer(call.Client, repository.Cache, host.Time) { Jobs = call.Parse.GetValue(jobs), Direct = !call.Parse.GetValue(throughServer) };
             var started = host.Time.GetTimestamp();
             PullResult? result = null;
             try
@@ -61,6 +62,7 @@ internal static class DataPullCommand
             output.WriteJson(new JsonObject
             {
                 ["objects_received"] = result.ObjectsReceived,
+                ["objects_direct"] = result.ObjectsDirect,
                 ["bytes_received"] = result.BytesReceived,
                 ["objects_skipped"] = result.ObjectsSkipped,
                 ["bytes_skipped"] = result.BytesSkipped,
@@ -68,7 +70,7 @@ internal static class DataPullCommand
             });
             return;
         }
-        output.Line($"Received {DataTransferOptions.Objects(result.ObjectsReceived)} ({Format.Bytes(result.BytesReceived)}) in {Format.Duration(result.Elapsed)}"
+        output.Line($"Received {DataTransferOptions.Objects(result.ObjectsReceived)}{DataTransferOptions.Direct(result.ObjectsDirect, "from")} ({Format.Bytes(result.BytesReceived)}) in {Format.Duration(result.Elapsed)}"
             + $" at {DataTransferOptions.Throughput(result.BytesReceived, result.Elapsed)}; {DataTransferOptions.Objects(result.ObjectsSkipped)}"
             + $" ({Format.Bytes(result.BytesSkipped)}) already in the cache.");
         if (hintCheckout)

@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Keel.Cli.Commands;
 
 /// <summary>
-/// <c>keel data push [targets…] [--jobs N]</c>: send the chunks and manifests of tracked data the server lacks, then
+/// <c>keel data push [targets…] [--jobs N] [--through-server]</c>: send the chunks and manifests of tracked data the server lacks, then
 /// record dataset versions for pointers naming a dataset. Interrupted pushes resume: the next one sends only the rest.
 /// </summary>
 internal static class DataPushCommand
@@ -21,9 +21,10 @@ internal static class DataPushCommand
     {
         var targets = DataTransferOptions.Targets();
         var jobs = DataTransferOptions.Jobs();
+        var throughServer = DataTransferOptions.ThroughServer();
         var command = new Command("push", "Send tracked data the server lacks (chunks in parallel, manifests last) and record dataset versions")
         {
-            targets, jobs,
+            targets, jobs, throughServer,
         };
         options.SetAction(command, host, async (call, ct) =>
         {
@@ -36,6 +37,7 @@ internal static class DataPushCommand
             var transfer = new DataTransfer(call.Client, repository.Cache, host.Time)
             {
                 Jobs = call.Parse.GetValue(jobs),
+                Direct = !call.Parse.GetValue(throughServer),
                 // Dataset versions of a CSV or Parquet file carry its row count, schema and column profile.
                 ProfileProvider = (item, token) => ProfileOrWarnAsync(repository, item, host, token),
             };
@@ -77,6 +79,7 @@ internal static class DataPushCommand
             output.WriteJson(new JsonObject
             {
                 ["objects_sent"] = result.ObjectsSent,
+                ["objects_direct"] = result.ObjectsDirect,
                 ["bytes_sent"] = result.BytesSent,
                 ["objects_skipped"] = result.ObjectsSkipped,
                 ["bytes_skipped"] = result.BytesSkipped,
@@ -90,7 +93,7 @@ internal static class DataPushCommand
             });
             return;
         }
-        output.Line($"Sent {DataTransferOptions.Objects(result.ObjectsSent)} ({Format.Bytes(result.BytesSent)}) in {Format.Duration(result.Elapsed)}"
+        output.Line($"Sent {DataTransferOptions.Objects(result.ObjectsSent)}{DataTransferOptions.Direct(result.ObjectsDirect, "to")} ({Format.Bytes(result.BytesSent)}) in {Format.Duration(result.Elapsed)}"
             + $" at {DataTransferOptions.Throughput(result.BytesSent, result.Elapsed)}; {DataTransferOptions.Objects(result.ObjectsSkipped)}"
             + $" ({Format.Bytes(result.BytesSkipped)}) already on the server.");
         foreach (var version in result.DatasetVersions)
@@ -126,6 +129,15 @@ internal static class DataTransferOptions
         });
         return option;
     }
+
+    public static Option<bool> ThroughServer() => new("--through-server")
+    {
+        Description = "Move every object through the server's data endpoints, even when it offers presigned URLs to its object store",
+    };
+
+    /// <summary>", N straight to/from the object store" when some objects bypassed the server.</summary>
+    public static string Direct(int count, string preposition) =>
+        count == 0 ? string.Empty : $", {Format.Integer(count)} straight {preposition} the object store";
 
     /// <summary>Feeds the byte count of transfer progress to a byte progress bar (null when there is none).</summary>
     public static IProgress<DataTransferProgress>? Bytes(IProgress<long>? bar) =>

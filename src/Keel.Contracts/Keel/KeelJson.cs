@@ -32,6 +32,8 @@ public static class KeelJson
 [JsonSerializable(typeof(FindMissingDataObjectsRequest))]
 [JsonSerializable(typeof(FindMissingDataObjectsResponse))]
 [JsonSerializable(typeof(PutDataObjectResponse))]
+[JsonSerializable(typeof(PresignDataObjectsRequest))]
+[JsonSerializable(typeof(PresignDataObjectsResponse))]
 [JsonSerializable(typeof(CreateDatasetRequest))]
 [JsonSerializable(typeof(UpdateDatasetRequest))]
 [JsonSerializable(typeof(SetDatasetTagRequest))]

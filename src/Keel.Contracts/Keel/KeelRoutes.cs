@@ -19,7 +19,8 @@ public static class KeelRoutes
 
     /// <summary>
     /// Data objects (chunks and manifests) by SHA-256: POST <c>data/objects/missing</c> with <c>{"hashes": [...]}</c>;
-    /// PUT and GET <c>data/objects/{hash}</c> with a raw application/octet-stream body.
+    /// PUT and GET <c>data/objects/{hash}</c> with a raw application/octet-stream body; POST <c>data/objects/presign</c>
+    /// for URLs that move objects straight to and from the object store.
     /// </summary>
     public const string DataObjects = "data/objects";
 

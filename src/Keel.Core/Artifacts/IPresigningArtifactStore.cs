@@ -3,6 +3,13 @@ namespace Keel.Core.Artifacts;
 /// <summary>One uploaded part of a multipart upload: its number (1 to 10,000) and the ETag the store answered.</summary>
 public sealed record UploadedPart(int PartNumber, string ETag);
 
+/// <summary>What a presigned URL lets its holder do: read the file with one GET, or write it whole with one PUT.</summary>
+public enum PresignedMethod
+{
+    Get,
+    Put,
+}
+
 /// <summary>A file's presigned download: the URL and the file's size in bytes.</summary>
 public sealed record PresignedDownload(Uri Url, long Size);
 
@@ -33,6 +40,14 @@ public interface IPresigningArtifactStore : IArtifactStore
     /// refused now; one that arises before the PUT is not seen.
     /// </summary>
     Task<Uri> PresignUploadAsync(ArtifactPath path, TimeSpan expiry, CancellationToken ct = default);
+
+    /// <summary>
+    /// Signs a URL for one <paramref name="method"/> request on the file at <paramref name="path"/>, valid for
+    /// <paramref name="expiry"/>, without asking the store anything: no existence and no file/directory conflict check.
+    /// For callers that own a fixed layout below the root (content-addressed data objects), where those checks cannot
+    /// fail and would cost round trips for every object.
+    /// </summary>
+    Uri SignUrl(ArtifactPath path, PresignedMethod method, TimeSpan expiry);
 
     /// <summary>
     /// Starts a multipart upload to <paramref name="path"/> (conflicts refused as for

@@ -1,4 +1,5 @@
 using Keel.Client;
+using Keel.Contracts.KeelApi;
 using Keel.Contracts.Mlflow;
 using Keel.Core.Common;
 using Keel.Core.Data.Manifests;
@@ -85,28 +86,46 @@ public sealed partial class DataTransfer
         ArgumentNullException.ThrowIfNull(plan);
         var started = _time.GetTimestamp();
         var counter = new TransferCounter(plan.Chunks.Count, plan.BytesToFetch, progress);
-        await Parallel.ForEachAsync(plan.Chunks, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (chunk, token) =>
+        foreach (var batch in plan.Chunks.Chunk(DataObjectLimits.MaxPresignedPerRequest))
         {
-            var file = plan.FileOfChunk.GetValueOrDefault(chunk.Hash);
-            await FetchAsync(chunk.Hash, file is null ? "a chunk" : $"a chunk of '{file}'", token, counter).ConfigureAwait(false);
-            counter.Done(chunk.Size);
-        }).ConfigureAwait(false);
+            var urls = await PresignAsync(batch, upload: false, ct).ConfigureAwait(false);
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (chunk, token) =>
+            {
+                var file = plan.FileOfChunk.GetValueOrDefault(chunk.Hash);
+                var url = urls?.GetValueOrDefault(chunk.Hash);
+                await FetchAsync(chunk.Hash, file is null ? "a chunk" : $"a chunk of '{file}'", token, counter, url).ConfigureAwait(false);
+                if (url is null)
+                {
+                    counter.Done(chunk.Size);
+                }
+                else
+                {
+                    counter.DoneDirect(chunk.Size);
+                }
+            }).ConfigureAwait(false);
+        }
         return new PullResult(counter.Objects + plan.ManifestsFetched, counter.Bytes + plan.ManifestBytesFetched, plan.ObjectsPresent, plan.BytesPresent,
-            _time.GetElapsedTime(started));
+            _time.GetElapsedTime(started))
+        {
+            ObjectsDirect = counter.DirectObjects,
+        };
     }
 
     /// <summary>
     /// Fetches one object in its stored form. A delta whose base the cache lacks has the base fetched first (and so on
     /// down its chain, which the server keeps at most <see cref="StoredObjectHeader.MaxChainDepth"/> deep), then is
-    /// fetched again: the cache only admits what it can decode and verify.
+    /// fetched again: the cache only admits what it can decode and verify. With <paramref name="url"/> the object comes
+    /// straight from the object store (bases, rarely needed, through the server).
     /// </summary>
-    private async Task FetchAsync(string hash, string what, CancellationToken ct, TransferCounter? counter = null)
+    private async Task FetchAsync(string hash, string what, CancellationToken ct, TransferCounter? counter = null, Uri? url = null)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await using var stream = await client.OpenDataObjectAsync(hash, ct).ConfigureAwait(false);
+                await using var stream = url is null
+                    ? await client.OpenDataObjectAsync(hash, ct).ConfigureAwait(false)
+                    : await client.OpenDataObjectDirectAsync(url, ct).ConfigureAwait(false);
                 await cache.PutAsync(hash, stream, ct).ConfigureAwait(false);
                 return;
             }

@@ -1,4 +1,5 @@
 using Keel.Client;
+using Keel.Contracts.KeelApi;
 using Keel.Core.Common;
 using Keel.Core.Data.Manifests;
 using Keel.Core.Data.Profiles;
@@ -12,7 +13,7 @@ namespace Keel.Data.Remote;
 /// Moves tracked data between the local cache and a Keel server's data objects. Only what the other side lacks is
 /// sent: a push asks the server which chunks and manifests it is missing (so an interrupted push resumes by asking
 /// again), sends chunks in parallel in their stored form (compressed, or as deltas once their base is there), and
-/// manifests last. A pull fetches manifests, then the chunks the cache lacks,
+/// manifests last. When the server offers presigned URLs, objects other than deltas go straight to its object store. A pull fetches manifests, then the chunks the cache lacks,
 /// each verified against its hash before it enters the cache. Neither touches the working copy.
 /// </summary>
 /// <param name="client">The server's client.</param>
@@ -31,6 +32,13 @@ public sealed partial class DataTransfer(KeelClient client, LocalObjectCache cac
         get;
         init => field = value is >= 1 and <= 64 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Jobs must be 1 to 64.");
     } = DefaultJobs;
+
+    /// <summary>
+    /// Whether objects move straight between this machine and the server's object store with presigned URLs when the
+    /// server offers them (an S3 data object store) [default: true]. Deltas, and everything when the server cannot
+    /// presign, go through the server's data object endpoints.
+    /// </summary>
+    public bool Direct { get; init; } = true;
 
     /// <summary>
     /// When set, called for each pushed pointer that names a dataset before its version is created, to fill row count,
@@ -120,7 +128,10 @@ public sealed partial class DataTransfer(KeelClient client, LocalObjectCache cac
         }
         await UploadAllAsync(plan.Manifests, plan.DeltaBases, counter, ct).ConfigureAwait(false);
         var versions = await new DatasetRegistration(client, ProfileProvider).RegisterAsync(plan.Items, ct).ConfigureAwait(false);
-        return new PushResult(counter.Objects, counter.Bytes, plan.ObjectsPresent, plan.BytesPresent, versions, _time.GetElapsedTime(started));
+        return new PushResult(counter.Objects, counter.Bytes, plan.ObjectsPresent, plan.BytesPresent, versions, _time.GetElapsedTime(started))
+        {
+            ObjectsDirect = counter.DirectObjects,
+        };
     }
 
     /// <summary>The plan's chunks in rounds: first those sent in full or against a base the server holds, then their dependents.</summary>
@@ -146,25 +157,58 @@ public sealed partial class DataTransfer(KeelClient client, LocalObjectCache cac
         }
     }
 
-    private Task UploadAllAsync(IReadOnlyList<DataObjectRef> objects, IReadOnlyDictionary<string, string> deltaBases, TransferCounter counter, CancellationToken ct) =>
-        Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (item, token) =>
+    private async Task UploadAllAsync(IReadOnlyList<DataObjectRef> objects, IReadOnlyDictionary<string, string> deltaBases, TransferCounter counter, CancellationToken ct)
+    {
+        foreach (var batch in objects.Chunk(DataObjectLimits.MaxPresignedPerRequest))
         {
-            byte[] body;
-            try
+            // Deltas go through the server, which settles their chain; everything else straight to the object store when offered.
+            var urls = await PresignAsync(batch.Where(o => !deltaBases.ContainsKey(o.Hash)), upload: true, ct).ConfigureAwait(false);
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Jobs, CancellationToken = ct }, async (item, token) =>
             {
-                // Decoding verifies the object here, so a damaged cache is reported as such rather than refused by the server.
-                var content = cache.ReadVerified(item.Hash);
-                body = deltaBases.ContainsKey(item.Hash) || cache.ReadHeader(item.Hash) is not { Kind: StoredObjectKind.Delta }
-                    ? cache.ReadStored(item.Hash)
-                    : StoredObjectEncoder.EncodeFull(content) ?? content;
-            }
-            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
-            {
-                throw KeelException.NotFound($"Cannot push object {item.Hash}: it is missing from the local cache ({cache.Root}); run 'keel data add' again.");
-            }
-            await client.UploadDataObjectAsync(item.Hash, body, token).ConfigureAwait(false);
-            counter.Done(item.Size);
-        });
+                var body = ReadUploadBody(item, deltaBases);
+                if (urls is not null && urls.TryGetValue(item.Hash, out var url))
+                {
+                    await client.UploadDataObjectDirectAsync(url, body, token).ConfigureAwait(false);
+                    counter.DoneDirect(item.Size);
+                }
+                else
+                {
+                    await client.UploadDataObjectAsync(item.Hash, body, token).ConfigureAwait(false);
+                    counter.Done(item.Size);
+                }
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The object's bytes to send: as stored, or decoded and re-encoded in full when it is a delta whose base the server will not have.</summary>
+    private byte[] ReadUploadBody(DataObjectRef item, IReadOnlyDictionary<string, string> deltaBases)
+    {
+        try
+        {
+            // Decoding verifies the object here, so a damaged cache is reported as such rather than refused by the server.
+            var content = cache.ReadVerified(item.Hash);
+            return deltaBases.ContainsKey(item.Hash) || cache.ReadHeader(item.Hash) is not { Kind: StoredObjectKind.Delta }
+                ? cache.ReadStored(item.Hash)
+                : StoredObjectEncoder.EncodeFull(content) ?? content;
+        }
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+        {
+            throw KeelException.NotFound($"Cannot push object {item.Hash}: it is missing from the local cache ({cache.Root}); run 'keel data add' again.");
+        }
+    }
+
+    /// <summary>Presigned URLs for <paramref name="objects"/>, or null when direct transfers are off, not offered, or not needed.</summary>
+    private async Task<IReadOnlyDictionary<string, Uri>?> PresignAsync(IEnumerable<DataObjectRef> objects, bool upload, CancellationToken ct)
+    {
+        var hashes = objects.Select(o => o.Hash).ToArray();
+        if (!Direct || hashes.Length == 0)
+        {
+            return null;
+        }
+        return upload
+            ? await client.PresignDataObjectUploadsAsync(hashes, ct).ConfigureAwait(false)
+            : await client.PresignDataObjectDownloadsAsync(hashes, ct).ConfigureAwait(false);
+    }
 
     private byte[] ReadManifestBytes(TrackedData item)
     {

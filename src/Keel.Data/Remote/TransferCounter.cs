@@ -8,6 +8,10 @@ internal sealed class TransferCounter(long totalObjects, long totalBytes, IProgr
     private readonly Lock _gate = new();
     private long _objects;
     private long _bytes;
+    private int _direct;
+
+    /// <summary>Objects moved straight to or from the object store (counted in <see cref="Objects"/> too).</summary>
+    public int DirectObjects => Volatile.Read(ref _direct);
 
     public int Objects
     {
@@ -41,6 +45,13 @@ internal sealed class TransferCounter(long totalObjects, long totalBytes, IProgr
             now = new DataTransferProgress(_objects, _bytes, _totalObjects, _totalBytes);
         }
         progress?.Report(now);
+    }
+
+    /// <summary>Counts an object moved with a presigned URL.</summary>
+    public void DoneDirect(long bytes)
+    {
+        Interlocked.Increment(ref _direct);
+        Done(bytes);
     }
 
     /// <summary>Counts an object that was not planned (a delta base found missing on the way), raising the totals with it.</summary>

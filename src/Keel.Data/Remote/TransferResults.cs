@@ -39,7 +39,11 @@ public sealed record PushPlan(
 /// <param name="DatasetVersions">Dataset versions created for pointers naming a dataset (none when the latest already matched).</param>
 /// <param name="Elapsed">Wall time of the push, planning included.</param>
 public sealed record PushResult(
-    int ObjectsSent, long BytesSent, int ObjectsSkipped, long BytesSkipped, IReadOnlyList<DatasetVersionDto> DatasetVersions, TimeSpan Elapsed);
+    int ObjectsSent, long BytesSent, int ObjectsSkipped, long BytesSkipped, IReadOnlyList<DatasetVersionDto> DatasetVersions, TimeSpan Elapsed)
+{
+    /// <summary>Of <see cref="ObjectsSent"/>, those that went straight to the server's object store with presigned URLs.</summary>
+    public int ObjectsDirect { get; init; }
+}
 
 /// <summary>
 /// What a pull will fetch: manifests are fetched (and verified) while planning, so the plan knows every chunk the cache
@@ -63,4 +67,8 @@ public sealed record PullPlan(
 /// <param name="ObjectsSkipped">Objects already in the cache, so not fetched.</param>
 /// <param name="BytesSkipped">Their bytes.</param>
 /// <param name="Elapsed">Wall time of the pull, planning included.</param>
-public sealed record PullResult(int ObjectsReceived, long BytesReceived, int ObjectsSkipped, long BytesSkipped, TimeSpan Elapsed);
+public sealed record PullResult(int ObjectsReceived, long BytesReceived, int ObjectsSkipped, long BytesSkipped, TimeSpan Elapsed)
+{
+    /// <summary>Of <see cref="ObjectsReceived"/>, those that came straight from the server's object store with presigned URLs.</summary>
+    public int ObjectsDirect { get; init; }
+}

@@ -34,6 +34,9 @@ public sealed partial class S3ArtifactStore
         return Presign(path, HttpVerb.PUT, expiry);
     }
 
+    public Uri SignUrl(ArtifactPath path, PresignedMethod method, TimeSpan expiry) =>
+        Presign(path, method == PresignedMethod.Put ? HttpVerb.PUT : HttpVerb.GET, expiry);
+
     public async Task<string> CreateMultipartUploadAsync(ArtifactPath path, CancellationToken ct = default)
     {
         var key = Key(path);

@@ -16,12 +16,14 @@ public sealed class DataPushPullCommandsTests(KeelServerFixture fixture) : IClas
 
     public void Dispose() => _directory.Dispose();
 
-    private async Task<CliResult> KeelIn(string workingDirectory, params string[] args)
+    private Task<CliResult> KeelIn(string workingDirectory, params string[] args) => KeelAt(fixture.Server.BaseAddress, workingDirectory, args);
+
+    private static async Task<CliResult> KeelAt(Uri server, string workingDirectory, params string[] args)
     {
         var stdout = new SynchronizedWriter();
         var stderr = new SynchronizedWriter();
         var host = KeelCommandLine.Host(stdout, stderr, workingDirectory: workingDirectory);
-        var exit = await KeelCli.RunAsync([.. args, "--tracking-uri", fixture.Server.BaseAddress.ToString()], host, TestContext.Current.CancellationToken);
+        var exit = await KeelCli.RunAsync([.. args, "--tracking-uri", server.ToString()], host, TestContext.Current.CancellationToken);
         return new CliResult(exit, stdout.Text, stderr.Text);
     }
 
@@ -54,6 +56,26 @@ public sealed class DataPushPullCommandsTests(KeelServerFixture fixture) : IClas
         Directory.CreateDirectory(Path.Combine(clone, ".keel"));
         File.Copy(Path.Combine(root, "train.csv.keel"), Path.Combine(clone, "train.csv.keel"));
         return clone;
+    }
+
+    [Fact]
+    public async Task PushAndPull_ServerOnS3_MoveObjectsStraightThroughTheObjectStore_UnlessToldToGoThroughTheServer()
+    {
+        await using var server = await RecordingArtifactServer.StartNewAsync(s3: true);
+        var (root, chunk, _) = Tracked("direct");
+
+        var push = await KeelAt(server.BaseAddress, root, "data", "push", "--output", "json");
+        var pull = await KeelAt(server.BaseAddress, Clone(root, "direct-clone"), "data", "pull");
+        var proxied = await KeelAt(server.BaseAddress, Clone(root, "proxied-clone"), "data", "pull", "--through-server");
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Contains("\"objects_direct\": 3", push.Stdout, StringComparison.Ordinal);
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.Contains("Received 3 objects, 2 straight from the object store", pull.Stdout, StringComparison.Ordinal);
+        Assert.True(proxied.ExitCode == 0, proxied.ToString());
+        Assert.Contains("Received 3 objects (", proxied.Stdout, StringComparison.Ordinal);
+        Assert.Single(server.Requests, r => r == "GET /api/keel/v1/data/objects/" + chunk);
+        Assert.DoesNotContain(server.Requests, r => r.StartsWith("PUT /api/keel/v1/data/objects/", StringComparison.Ordinal));
     }
 
     [Fact]
