@@ -250,16 +250,29 @@ internal static class PgLoad
         long Acknowledged, long TotalAcknowledged, long[] RequestsPerRun, long Errors, string? FirstError, IEnumerable<double> Latencies,
         TimeSpan Warmup, bool Settled, TimeSpan Cpu, string LoadBefore);
 
+    /// <summary>Servers in other processes, whose JIT this process's warm-up rule cannot see: their own warm-up, and readings around the window.</summary>
+    public interface IExternalServers
+    {
+        /// <summary>Returns when the servers are warm; <paramref name="acknowledged"/> reads the metrics acknowledged so far.</summary>
+        Task<(TimeSpan Elapsed, bool Settled)> WarmUpAsync(TimeSpan minimum, Func<long> acknowledged);
+
+        void WindowOpened();
+
+        void WindowClosed();
+    }
+
     /// <summary>A request counts when its response arrives inside the window, so the window's throughput is unbiased in steady state.</summary>
-    public static async Task<Result> RunAsync(Uri[] servers, string[] runIds, MetricPattern pattern, TimeSpan warmup, TimeSpan duration)
+    public static async Task<Result> RunAsync(Uri[] servers, string[] runIds, MetricPattern pattern, TimeSpan warmup, TimeSpan duration, IExternalServers? external = null)
     {
         var loadBefore = LoadAverage();
         var window = new Window();
         var clients = runIds.Select((runId, i) => Task.Run(() => ClientAsync(servers[i % servers.Length], runId, i, pattern, window))).ToArray();
-        var (warmed, settled) = await JitWarmup.WaitAsync(warmup);
+        var (warmed, settled) = external is null ? await JitWarmup.WaitAsync(warmup) : await external.WarmUpAsync(warmup, () => window.Acknowledged);
         var cpu = ProcessCpu();
         window.Open(duration);
+        external?.WindowOpened();
         await Task.Delay(duration);
+        external?.WindowClosed();
         cpu = ProcessCpu() - cpu;
         var results = await Task.WhenAll(clients);
         return new Result(
@@ -272,8 +285,14 @@ internal static class PgLoad
     {
         private long _from = long.MaxValue;
         private long _to = long.MaxValue;
+        private long _acknowledged;
 
         public long To => Volatile.Read(ref _to);
+
+        /// <summary>Metrics acknowledged so far, window or not: the progress an external warm-up watches.</summary>
+        public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+        public void Acknowledge(int metrics) => Interlocked.Add(ref _acknowledged, metrics);
 
         public bool Contains(long timestamp) => timestamp >= Volatile.Read(ref _from) && timestamp <= To;
 
@@ -335,6 +354,7 @@ internal static class PgLoad
             }
             result.TotalAcknowledged += pattern.MetricsPerRequest;
             result.Requests++;
+            window.Acknowledge(pattern.MetricsPerRequest);
             if (window.Contains(done))
             {
                 result.Acknowledged += pattern.MetricsPerRequest;

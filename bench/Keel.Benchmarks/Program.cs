@@ -3,7 +3,7 @@ using Keel.Benchmarks;
 // Each benchmark measures its reference in the same run and prints the ratio; see docs/benchmarks.md.
 IBenchmark[] benchmarks = [new LogBatchBenchmark(), new SearchBenchmark(), new HistoryBenchmark(), new ServingBenchmark(), new ServingLoggingBenchmark(),
     new DataAddBenchmark(), new DataDedupBenchmark(), new DataStatusBenchmark(), new DataTransferBenchmark(),
-    new PostgresLogBatchBenchmark(), new ReplicasBenchmark(), new S3ArtifactsBenchmark(),
+    new PostgresLogBatchBenchmark(), new ReplicasBenchmark(), new S3ArtifactsBenchmark(), new S3DataBenchmark(),
     new DriftBenchmark(), new UiBenchmark(), new PipelineNoopBenchmark(), new PipelineCachedBenchmark(),
     new PipelineWorkerStartBenchmark()];
 

@@ -2,6 +2,7 @@ using Keel.Core.Artifacts;
 using Keel.Core.Data;
 using Keel.Core.Datasets;
 using Keel.Core.Deployments;
+using Keel.Core.Hosting;
 using Keel.Core.Monitoring.Monitors;
 using Keel.Core.Pipelines;
 using Keel.Core.Registry;
@@ -55,6 +56,10 @@ public sealed class KeelStores(
     public IGovernanceStore Governance { get; } = (registry as IGovernanceStoreSource)?.CreateGovernanceStore()
         ?? throw new ArgumentException("The registry store must be one of Keel's SQL stores, which keep alias history beside it.", nameof(registry));
 
+    /// <summary>The web UI's data protection keys, in the metadata database so every replica on it shares them.</summary>
+    public IKeyRingStore KeyRing { get; } = (tracking as IKeyRingStoreSource)?.CreateKeyRingStore()
+        ?? throw new ArgumentException("The tracking store must be one of Keel's SQL stores, which keep the key ring beside it.", nameof(tracking));
+
     public IArtifactStore Artifacts { get; } = artifacts;
 
     /// <summary>The blob store under <see cref="DataObjectStore"/>; not registered as an <see cref="IArtifactStore"/>.</summary>
@@ -70,6 +75,7 @@ public sealed class KeelStores(
     public IServiceCollection Register(IServiceCollection services) =>
         services.AddSingleton(Tracking).AddSingleton(Registry).AddSingleton(Deployments).AddSingleton(Datasets).AddSingleton(Monitors).AddSingleton(Pipelines)
             .AddSingleton(Governance)
+            .AddSingleton(KeyRing)
             .AddSingleton(Artifacts)
             .AddSingleton(DataObjectStore);
 

@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Hosting;
 using Keel.Core.Tracking;
 using Keel.Web.Api;
 using Keel.Web.Infrastructure;
@@ -12,6 +13,7 @@ using Keel.Web.Pages.RunDetails;
 using Keel.Web.Pages.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +28,13 @@ public static class KeelWebExtensions
     public static IServiceCollection AddKeelWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
-        // Keys live in memory: the UI holds no login, so after a restart a form only needs a reload, and nothing is
-        // written to the server's home directory.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // Keys live in the metadata database when the host has one, so every replica behind a load balancer accepts
+        // the others' forms without sticky sessions; otherwise in memory. Never in the server's home directory.
+        services.AddDataProtection().SetApplicationName("keel");
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, provider) =>
+            options.XmlRepository = provider.GetService<IKeyRingStore>() is { } ring
+                ? new KeyRingXmlRepository(ring, provider.GetService<TimeProvider>() ?? TimeProvider.System)
+                : new InMemoryXmlRepository());
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "keel.antiforgery";

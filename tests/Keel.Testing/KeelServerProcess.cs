@@ -20,6 +20,9 @@ public sealed class KeelServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's OS process id, e.g. to place it in a cgroup with a CPU limit.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>True once the process has ended, for tests asserting that it never does.</summary>
     public bool HasExited => _process.HasExited;
 

@@ -329,5 +329,13 @@ internal static class SqliteMigrations
                 DELETE FROM model_version_approvals WHERE model_pk = OLD.model_pk AND version = OLD.version;
             END;
             """),
+        new(8, "key ring", """
+            -- The web UI's data protection keys (see IKeyRingStore), so they survive restarts.
+            CREATE TABLE key_ring (
+                name TEXT PRIMARY KEY,
+                xml TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

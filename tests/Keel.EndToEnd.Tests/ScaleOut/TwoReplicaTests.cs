@@ -130,6 +130,42 @@ public sealed class TwoReplicaTests(TwoReplicas replicas) : IClassFixture<TwoRep
         Assert.Equal(bytes, await B.GetByteArrayAsync(path, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Issue_6_WebUiForm_RenderedByOneReplica_IsAcceptedByTheOther_BothWays()
+    {
+        // Both replicas started on an empty database, so each may have created a key of its own: both directions count.
+        foreach (var (render, submit) in new[] { (A, B), (B, A) })
+        {
+            var runId = await render.CreateRunAsync("0", "delete-via-other-replica");
+            var (cookie, token) = await FormTokensAsync(render, "experiments/0/runs");
+            using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(submit.BaseAddress!, "runs/delete"))
+            {
+                Content = new FormUrlEncodedContent([new("runs", runId), new("__keel_antiforgery", token), new("return", "/experiments/0/runs")]),
+            };
+            post.Headers.Add("Cookie", cookie);
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+            using var posted = await browser.SendAsync(post, TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+            var run = await render.GetOkAsync($"runs/get?run_id={runId}");
+            Assert.Equal("deleted", (string?)run["run"]!["info"]!["lifecycle_stage"]);
+        }
+    }
+
+    /// <summary>What a browser holds after loading <paramref name="page"/>: its antiforgery cookie and the form's token.</summary>
+    private static async Task<(string Cookie, string Token)> FormTokensAsync(HttpClient replica, string page)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = replica.BaseAddress };
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        using var response = await browser.GetAsync(page, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("keel.antiforgery=", StringComparison.Ordinal));
+        var token = System.Text.RegularExpressions.Regex.Match(body, "name=\"__keel_antiforgery\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return (cookie, WebUtility.HtmlDecode(token));
+    }
+
     private static async Task LogBatchesAsync(HttpClient client, string runId, int parity)
     {
         for (var i = 0; i < BatchesPerReplica; i++)
