@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Keel.Web;
 
@@ -35,6 +36,9 @@ public static class KeelWebExtensions
             options.XmlRepository = provider.GetService<IKeyRingStore>() is { } ring
                 ? new KeyRingXmlRepository(ring, provider.GetService<TimeProvider>() ?? TimeProvider.System)
                 : new InMemoryXmlRepository());
+        // Data protection warns at every new key that it is stored unencrypted; that is the documented choice (the keys
+        // sign form tokens only, and sit beside data they cannot add access to), so only its errors are worth showing.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "keel.antiforgery";
