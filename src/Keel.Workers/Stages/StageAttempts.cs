@@ -112,7 +112,7 @@ internal sealed class StageAttempts(StageJob job, PipelineRun run, string stage,
             }
         }
         const string message = "restored from the run cache";
-        await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Restored, outs, message, childRun, null, null);
+        await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Restored, outs, message, childRun, null, null, ct);
         return new StageOutcome(StageRunStatus.Restored, 0, inputs with { Outs = outs }, ReadMetrics(spec), message);
     }
 
@@ -140,10 +140,12 @@ internal sealed class StageAttempts(StageJob job, PipelineRun run, string stage,
             if (retry >= spec.Retries)
             {
                 var message = spec.Retries == 0 ? result.Message : $"{result.Message} ({retry + 1} attempts)";
-                await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, result.ExitCode, logPath);
+                await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, result.ExitCode, logPath, ct);
                 return new StageOutcome(StageRunStatus.Failed, 0, inputs, new Dictionary<string, double>(), message);
             }
-            await job.Store.EndAttemptAsync(run.Id, stage, cursor.Number, job.Now, result.ExitCode, logPath, ct);
+            var ended = job.Now;
+            await job.DurablyAsync(token => job.Store.EndAttemptAsync(run.Id, stage, cursor.Number, ended, result.ExitCode, logPath, token),
+                $"{StageJob.Describe(run.Id, stage)}: ending attempt {cursor.Number}", ct);
         }
     }
 
@@ -176,7 +178,7 @@ internal sealed class StageAttempts(StageJob job, PipelineRun run, string stage,
         if (missing.Count > 0)
         {
             var message = $"the command succeeded but did not write {string.Join(", ", missing.Select(m => $"'{m}'"))}";
-            await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, 0, logPath);
+            await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, 0, logPath, ct);
             return new StageOutcome(StageRunStatus.Failed, 0, inputs, new Dictionary<string, double>(), message);
         }
         var metrics = ReadMetrics(spec);
@@ -187,8 +189,9 @@ internal sealed class StageAttempts(StageJob job, PipelineRun run, string stage,
         }
         await UploadAsync(archive, PipelineArtifactPaths.Outs(run.Id, stage), ct);
         await UploadAsync(archive, PipelineArtifactPaths.CachedOuts(inputs.InputKey), ct);
-        await job.Store.PutCachedOutsAsync(inputs.InputKey, outs, job.Now, ct);
-        await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Succeeded, outs, "", childRun, 0, logPath);
+        var cachedAt = job.Now;
+        await job.DurablyAsync(token => job.Store.PutCachedOutsAsync(inputs.InputKey, outs, cachedAt, token), $"{StageJob.Describe(run.Id, stage)}: recording its run-cache entry", ct);
+        await job.FinishAsync(run.Id, stage, cursor, StageRunStatus.Succeeded, outs, "", childRun, 0, logPath, ct);
         return new StageOutcome(StageRunStatus.Succeeded, 0, inputs with { Outs = outs }, metrics, "");
     }
 

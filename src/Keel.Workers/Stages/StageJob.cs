@@ -11,11 +11,15 @@ namespace Keel.Workers.Stages;
 /// <c>keel worker</c>, or the in-process dispatcher of <c>keel server</c>): starts an attempt, builds a fresh workspace
 /// from the artifact store (the registered folder, then every upstream stage's outs), restores the outs from the run
 /// cache when the inputs match, else runs the command (retries each a new attempt with its own log), uploads log and
-/// outs, finishes the stage with compare-and-set, and asks the coordinator to queue what became ready.
+/// outs, finishes the stage with compare-and-set, and asks the coordinator to queue what became ready. A database
+/// outage while a stage ends is waited out: the result is recorded once the database returns.
 /// </summary>
 public sealed class StageJob
 {
     private const int AdvanceAttempts = 4;
+
+    /// <summary>The longest pause between tries while the database is unreachable.</summary>
+    private static readonly TimeSpan MaxOutageBackoff = TimeSpan.FromSeconds(5);
 
     private readonly IPipelineStore _store;
     private readonly IArtifactStore _artifacts;
@@ -83,10 +87,10 @@ public sealed class StageJob
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The stage could not be set up or its results not stored (pipeline gone, bad file, missing archive, object
-            // store down): it fails with the reason, and the run goes on without it. If the database is down too, the
-            // stage stays Running with an open attempt: nothing re-runs it (see docs/pipelines.md, Workers).
+            // store down): it fails with the reason, and the run goes on without it. Its result waits for the database
+            // if that is down too (see DurablyAsync).
             var message = e is KeelException or IOException or InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            await FinishAsync(runId, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, null, null);
+            await FinishAsync(runId, stage, cursor, StageRunStatus.Failed, new Dictionary<string, string>(), message, childRun, null, null, ct);
             outcome = new StageOutcome(StageRunStatus.Failed, 0, null, new Dictionary<string, double>(), message);
         }
         finally
@@ -96,23 +100,23 @@ public sealed class StageJob
         outcome = outcome with { DurationMs = (long)_time.GetElapsedTime(started).TotalMilliseconds };
         if (childRun is not null)
         {
-            await _tracking!.EndAsync(childRun, outcome, CancellationToken.None);
+            await DurablyAsync(token => _tracking!.EndAsync(childRun, outcome, token), $"{Describe(runId, stage)}: ending its child run", ct);
         }
         Log($"{Describe(runId, stage)}: {outcome.Status.ToString().ToLowerInvariant()} in {outcome.DurationMs} ms{(outcome.Message.Length > 0 ? $": {outcome.Message}" : "")}");
-        await AdvanceAsync(runId);
+        await AdvanceAsync(runId, ct);
     }
 
     /// <summary>
     /// Lets the coordinator queue the stages this one unblocked. Retried a few times: a lost advance would leave its
     /// dependents Pending until something else advances the run.
     /// </summary>
-    private async Task AdvanceAsync(string runId)
+    private async Task AdvanceAsync(string runId, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _options.Advance(runId, CancellationToken.None);
+                await DurablyAsync(token => _options.Advance(runId, token), $"run {runId}: advancing", ct);
                 return;
             }
             catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
@@ -123,7 +127,7 @@ public sealed class StageJob
             catch (Exception e) when (attempt < AdvanceAttempts && e is not KeelException)
             {
                 Log($"run {runId}: advancing failed ({e.Message}); trying again");
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _time);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _time, CancellationToken.None);
             }
         }
     }
@@ -144,17 +148,61 @@ public sealed class StageJob
 
     internal long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Finishes the stage (only if the attempt is still its latest), then ends the attempt.</summary>
+    /// <summary>
+    /// Finishes the stage (only if the attempt is still its latest), then ends the attempt, waiting out a database outage
+    /// (<see cref="DurablyAsync"/>); <paramref name="ct"/> (the worker stopping) only ends the waiting.
+    /// </summary>
     internal async Task FinishAsync(string runId, string stage, AttemptCursor cursor, StageRunStatus status, IReadOnlyDictionary<string, string> outs,
-        string message, string? childRun, int? exitCode, string? logPath)
+        string message, string? childRun, int? exitCode, string? logPath, CancellationToken ct)
     {
-        var won = await _store.TryFinishStageAsync(runId, stage, cursor.Number, status, outs, message, childRun, CancellationToken.None);
-        await _store.EndAttemptAsync(runId, stage, cursor.Number, Now, exitCode, logPath, CancellationToken.None);
+        var what = $"{Describe(runId, stage)}: recording its result";
+        var won = await DurablyAsync(token => _store.TryFinishStageAsync(runId, stage, cursor.Number, status, outs, message, childRun, token), what, ct);
+        var ended = Now;
+        await DurablyAsync(token => _store.EndAttemptAsync(runId, stage, cursor.Number, ended, exitCode, logPath, token), what, ct);
         if (!won)
         {
             Log($"{Describe(runId, stage)}: attempt {cursor.Number} is no longer the latest (this worker was presumed dead); its result is discarded");
         }
     }
+
+    /// <summary>
+    /// Runs a store write that a finished stage must not lose, retrying while the database is unreachable
+    /// (<see cref="StoreUnavailableException"/>) with backoff up to <see cref="MaxOutageBackoff"/>, for at most
+    /// <see cref="StageJobOptions.StoreOutageTolerance"/>. The write itself is never cancelled half-way; <paramref name="ct"/>
+    /// (the worker stopping) ends the waiting between tries, leaving the stage Running as a stopped worker does.
+    /// </summary>
+    internal async Task<T> DurablyAsync<T>(Func<CancellationToken, Task<T>> write, string what, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await write(CancellationToken.None);
+                if (attempt > 1)
+                {
+                    Log($"{what}: the database is back, done");
+                }
+                return result;
+            }
+            catch (StoreUnavailableException e) when (_time.GetElapsedTime(started) < _options.StoreOutageTolerance)
+            {
+                if (attempt == 1)
+                {
+                    Log($"{what}: the database is unreachable ({e.Message}); trying again until it returns");
+                }
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxOutageBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(attempt - 1, 10))));
+                await Task.Delay(backoff, _time, ct);
+            }
+        }
+    }
+
+    internal Task DurablyAsync(Func<CancellationToken, Task> write, string what, CancellationToken ct) =>
+        DurablyAsync(async token =>
+        {
+            await write(token);
+            return true;
+        }, what, ct);
 
     internal void Log(string line) => _options.Log?.Invoke(line);
 

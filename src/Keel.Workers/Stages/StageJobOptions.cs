@@ -28,6 +28,12 @@ public sealed record StageJobOptions
     /// </summary>
     public Func<Uri?>? TrackingUri { get; init; }
 
+    /// <summary>
+    /// How long a finished stage waits for an unreachable database to record its result before giving up (the stage then
+    /// stays Running with an open attempt) [default: 1 hour].
+    /// </summary>
+    public TimeSpan StoreOutageTolerance { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The worker's default name: host name and process id.</summary>
     public static string DefaultWorkerId() => $"{Environment.MachineName}-{Environment.ProcessId}";
 }
