@@ -50,8 +50,11 @@ public interface IRegistryStore
     /// </summary>
     Task<ModelVersion> TransitionStageAsync(string name, long version, string stage, bool archiveExisting, long now, CancellationToken ct = default);
 
-    /// <summary>Deletes a version, its tags and every alias that named it.</summary>
-    Task DeleteModelVersionAsync(string name, long version, CancellationToken ct = default);
+    /// <summary>
+    /// Deletes a version, its tags and every alias that named it, recording each alias's removal in the alias history
+    /// (<see cref="ModelVersionDeletion"/>) in the same transaction.
+    /// </summary>
+    Task DeleteModelVersionAsync(string name, long version, ModelVersionDeletion deletion, CancellationToken ct = default);
 
     Task<Page<ModelVersion>> SearchModelVersionsAsync(RegistryQuery query, CancellationToken ct = default);
 

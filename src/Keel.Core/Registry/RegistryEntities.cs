@@ -27,6 +27,16 @@ public static class ModelVersionStatus
 
 public sealed record ModelAlias(string Alias, long Version);
 
+/// <summary>
+/// Who deleted a model version, and when: the aliases that named it are removed with it, and each removal is recorded in
+/// the alias history under this user (kind <c>delete</c>, reason "version N deleted").
+/// </summary>
+public sealed record ModelVersionDeletion(string User, long Timestamp)
+{
+    /// <summary>The reason recorded for an alias removed with version <paramref name="version"/>.</summary>
+    public static string ReasonFor(long version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"version {version} deleted");
+}
+
 public sealed record ModelVersion(
     string Name,
     long Version,

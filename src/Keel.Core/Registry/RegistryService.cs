@@ -147,10 +147,12 @@ public sealed class RegistryService(IRegistryStore store, ITrackingStore trackin
         return await store.TransitionStageAsync(existing.Name, existing.Version, canonical, archiveExistingVersions ?? false, Now, ct);
     }
 
-    public async Task DeleteModelVersionAsync(string? name, string? version, CancellationToken ct = default)
+    /// <summary>Deletes a version; the aliases that named it go with it, each removal recorded under <paramref name="user"/>.</summary>
+    public async Task DeleteModelVersionAsync(string? name, string? version, string? user, CancellationToken ct = default)
     {
+        var deletion = new ModelVersionDeletion(Governance.PromotionService.UserOrUnknown(user), Now);
         var existing = await GetModelVersionAsync(name, version, ct);
-        await store.DeleteModelVersionAsync(existing.Name, existing.Version, ct);
+        await store.DeleteModelVersionAsync(existing.Name, existing.Version, deletion, ct);
     }
 
     public Task<Page<ModelVersion>> SearchModelVersionsAsync(

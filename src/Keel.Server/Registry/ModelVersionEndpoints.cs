@@ -49,7 +49,7 @@ internal static class ModelVersionEndpoints
     private static async Task<IResult> DeleteAsync(HttpContext http, RegistryService registry)
     {
         var request = await ReadOptionalBodyAsync(http, MlflowJsonContext.Default.ModelVersionKeyRequest);
-        await registry.DeleteModelVersionAsync(request.Name ?? Query(http, "name"), request.Version ?? Query(http, "version"), http.RequestAborted);
+        await registry.DeleteModelVersionAsync(request.Name ?? Query(http, "name"), request.Version ?? Query(http, "version"), KeelApi.GovernanceEndpoints.User(http), http.RequestAborted);
         return OkEmpty();
     }
 

@@ -1,5 +1,6 @@
 using Keel.Core.Common;
 using Keel.Core.Registry;
+using Keel.Core.Registry.Governance;
 using Keel.Core.Tracking;
 using Keel.Storage.Sql;
 using Npgsql;
@@ -68,10 +69,16 @@ internal sealed partial class PostgresRegistryStore
         }, ct);
 
     // Tags and aliases of the version go with the row (ON DELETE CASCADE); next_version is untouched, so the number stays used.
-    public Task DeleteModelVersionAsync(string name, long version, CancellationToken ct = default) =>
+    public Task DeleteModelVersionAsync(string name, long version, ModelVersionDeletion deletion, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var pk = await LockModelAsync(c, t, name, ct);
+            // Recorded before the row goes: its aliases leave with it (cascade), and the history must say so.
+            await c.ExecAsync(t, """
+                INSERT INTO model_alias_moves (model_pk, alias, previous_version, new_version, user_id, reason, kind, moved_at)
+                SELECT model_pk, alias, version, NULL, $3, $4, $5, $6 FROM registered_model_aliases
+                WHERE model_pk = $1 AND version = $2 ORDER BY alias;
+                """, ct, pk, version, deletion.User, ModelVersionDeletion.ReasonFor(version), AliasMoveKinds.Delete, deletion.Timestamp);
             if (await c.ExecAsync(t, "DELETE FROM model_versions WHERE model_pk = $1 AND version = $2;", ct, pk, version) == 0)
             {
                 throw VersionNotFound(name, version);

@@ -1,5 +1,6 @@
 using Keel.Core.Common;
 using Keel.Core.Registry;
+using Keel.Core.Registry.Governance;
 using Keel.Core.Tracking;
 using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -69,10 +70,15 @@ internal sealed partial class SqliteRegistryStore
         return (await GetModelVersionAsync(name, version, ct))!;
     }
 
-    public Task DeleteModelVersionAsync(string name, long version, CancellationToken ct = default) =>
+    public Task DeleteModelVersionAsync(string name, long version, ModelVersionDeletion deletion, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var pk = await VersionPkAsync(c, t, name, version, ct);
+            await c.ExecAsync(t, """
+                INSERT INTO model_alias_moves (model_pk, alias, previous_version, new_version, user_id, reason, kind, moved_at)
+                SELECT model_pk, alias, version, NULL, $p2, $p3, $p4, $p5 FROM registered_model_aliases
+                WHERE model_pk = $p0 AND version = $p1 ORDER BY alias;
+                """, ct, pk, version, deletion.User, ModelVersionDeletion.ReasonFor(version), AliasMoveKinds.Delete, deletion.Timestamp);
             foreach (var table in VersionTables)
             {
                 await c.ExecAsync(t, $"DELETE FROM {table} WHERE model_pk = $p0 AND version = $p1;", ct, pk, version);

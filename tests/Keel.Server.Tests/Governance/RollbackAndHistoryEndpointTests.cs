@@ -54,6 +54,27 @@ public sealed class RollbackAndHistoryEndpointTests(KeelServerFixture fixture) :
     }
 
     [Fact]
+    public async Task DeletingTheChampionVersion_ThroughMlflow_RecordsTheAliasRemovalWithTheUser()
+    {
+        var (model, _) = await _client.NewModelAsync(2, 1, 2);
+        await _client.PromoteAsync(model, 1);
+        await _client.PromoteAsync(model, 2);
+
+        var (status, _) = await _client.CallAsync(HttpMethod.Delete, "api/2.0/mlflow/model-versions/delete", new { name = model, version = "2" }, "eve");
+        var history = await _client.HistoryAsync(model, "champion");
+        var (rolledBack, move) = await RollbackAsync(model);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var removal = history[^1]!;
+        Assert.Equal(("delete", 2L, "eve", "version 2 deleted"), (removal["kind"]!.GetValue<string>(), removal["previous_version"]!.GetValue<long>(),
+            removal["user"]!.GetValue<string>(), removal["reason"]!.GetValue<string>()));
+        Assert.Null(removal["new_version"]);
+        // Nobody holds the alias now; rollback still finds the holder before the deleted one.
+        Assert.Equal(HttpStatusCode.OK, rolledBack);
+        Assert.Equal(1, move["new_version"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Rollback_FailureCases_AreRefusedNamingTheProblem()
     {
         var (model, _) = await _client.NewModelAsync(1, 1);

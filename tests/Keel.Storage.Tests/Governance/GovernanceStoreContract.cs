@@ -114,6 +114,36 @@ public abstract class GovernanceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteVersion_RecordsTheRemovalOfEachAliasThatNamedIt_AndLeavesOthers()
+    {
+        await ModelWithVersionsAsync("m", 2);
+        await MoveAsync("m", "champion", 1, at: 3_000);
+        await MoveAsync("m", "backup", 1, at: 3_100);
+        await MoveAsync("m", "challenger", 2, at: 3_200);
+
+        await Registry.DeleteModelVersionAsync("m", 1, new ModelVersionDeletion("dan", 5_000));
+
+        var removals = (await Store.ListAliasMovesAsync("m", null)).Where(m => m.Kind == AliasMoveKinds.Delete).ToList();
+        Assert.Equal(["backup", "champion"], removals.Select(m => m.Alias).Order());
+        Assert.All(removals, m => Assert.Equal(("dan", "version 1 deleted", 1L, (long?)null, 5_000L), (m.User, m.Reason, m.PreviousVersion!.Value, m.NewVersion, m.Timestamp)));
+        Assert.Equal("challenger", Assert.Single((await Registry.GetRegisteredModelAsync("m"))!.Aliases).Alias);
+        // Rollback planning ignores deletes: the champion's history still knows version 1 held it.
+        Assert.Equal(2, (await Store.ListAliasMovesAsync("m", "champion")).Count);
+    }
+
+    [Fact]
+    public async Task DeleteVersion_Unknown_ThrowsNotFoundAndRecordsNothing()
+    {
+        await ModelWithVersionsAsync("m", 1);
+        await MoveAsync("m", "champion", 1);
+
+        var error = await Assert.ThrowsAsync<KeelException>(() => Registry.DeleteModelVersionAsync("m", 7, new ModelVersionDeletion("dan", 5_000)));
+
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, error.Code);
+        Assert.Single(await Store.ListAliasMovesAsync("m", null));
+    }
+
+    [Fact]
     public async Task AddApproval_KeepsOnePerUserVersionAndAlias_AndDeletedVersionTakesItsApprovals()
     {
         await ModelWithVersionsAsync("m", 2);
@@ -123,7 +153,7 @@ public abstract class GovernanceStoreContract : IAsyncLifetime
         await Store.AddApprovalAsync(new Approval("m", 2, "champion", "cat", "", 6_000));
 
         var first = await Store.ListApprovalsAsync("m", 1);
-        await Registry.DeleteModelVersionAsync("m", 1);
+        await Registry.DeleteModelVersionAsync("m", 1, new ModelVersionDeletion("ann", 9_000));
 
         Assert.Equal([("bob", "still good", 4_000L), ("cat", "", 5_000L)], first.Select(a => (a.User, a.Comment, a.Timestamp)));
         Assert.Equal(2, Assert.Single(await Store.ListApprovalsAsync("m", null)).Version);

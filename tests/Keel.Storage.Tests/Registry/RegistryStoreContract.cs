@@ -67,7 +67,7 @@ public abstract class RegistryStoreContract : IAsyncLifetime
         Assert.Equal(1, (await VersionAsync("a")).Version);
         Assert.Equal(2, (await VersionAsync("a")).Version);
         Assert.Equal(1, (await VersionAsync("b")).Version);
-        await Store.DeleteModelVersionAsync("a", 2);
+        await Store.DeleteModelVersionAsync("a", 2, new ModelVersionDeletion("ann", 9_000));
         Assert.Equal(3, (await VersionAsync("a")).Version);
     }
 
@@ -136,7 +136,7 @@ public abstract class RegistryStoreContract : IAsyncLifetime
         await Store.SetAliasAsync("m", "old", 1, 3_000);
         await Store.SetAliasAsync("m", "new", 2, 3_000);
 
-        await Store.DeleteModelVersionAsync("m", 1);
+        await Store.DeleteModelVersionAsync("m", 1, new ModelVersionDeletion("ann", 9_000));
 
         var model = await Store.GetRegisteredModelAsync("m");
         Assert.Equal(new ModelAlias("new", 2), Assert.Single(model!.Aliases));

@@ -71,17 +71,19 @@ public sealed class PromotionService(IGovernanceStore governance, IRegistryStore
 
     /// <summary>
     /// Moves <paramref name="alias"/> back to the version that held it before its current holder (versions deleted
-    /// since are skipped). An alias that is not set, or has no earlier holder left, is INVALID_STATE.
+    /// since are skipped); an alias that went away with its deleted version returns to the holder before that one. An
+    /// alias that is not set otherwise, or has no earlier holder left, is INVALID_STATE.
     /// </summary>
     public async Task<AliasMove> RollbackAsync(string? name, string? alias, string? user, string? reason, CancellationToken ct = default)
     {
         Required(alias, "alias");
         MaxLength(reason, MaxReasonLength, "reason");
         var model = await ModelAsync(name, ct);
+        var moves = await governance.ListAliasMovesAsync(model.Name, alias, ct);
         var current = model.Aliases.FirstOrDefault(a => a.Alias == alias)?.Version
+            ?? await DeletedHolderAsync(model.Name, moves, ct)
             ?? throw new KeelException(ErrorCode.InvalidState,
                 $"Nothing to roll back: alias '{alias}' of model '{model.Name}' is not set.");
-        var moves = await governance.ListAliasMovesAsync(model.Name, alias, ct);
         var existing = new HashSet<long>();
         foreach (var candidate in moves.Select(m => m.NewVersion).OfType<long>().Distinct())
         {
@@ -95,6 +97,16 @@ public sealed class PromotionService(IGovernanceStore governance, IRegistryStore
                 $"Nothing to roll back: alias '{alias}' of model '{model.Name}' has no earlier holder than version {current} that still exists."));
         return (await governance.MoveAliasAsync(new NewAliasMove(model.Name, alias!, target, UserOrUnknown(user), reason ?? "", AliasMoveKinds.Rollback, Now), ct))!;
     }
+
+    /// <summary>
+    /// The version an unset alias last named when it went away with that version (the version was deleted): rolling
+    /// back then restores the holder before it. Null when the alias was removed on its own, which rollback leaves alone.
+    /// </summary>
+    private async Task<long?> DeletedHolderAsync(string model, IReadOnlyList<AliasMove> moves, CancellationToken ct) =>
+        moves.Count > 0 && moves[^1] is { Kind: AliasMoveKinds.Delete, PreviousVersion: { } previous }
+            && await registry.GetModelVersionAsync(model, previous, ct) is null
+            ? previous
+            : null;
 
     /// <summary>The model's alias moves, oldest first; only <paramref name="alias"/>'s when given.</summary>
     public async Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string? name, string? alias, CancellationToken ct = default)
@@ -150,7 +162,7 @@ public sealed class PromotionService(IGovernanceStore governance, IRegistryStore
         await registry.GetModelVersionAsync(model, version, ct)
             ?? throw KeelException.NotFound(string.Create(CultureInfo.InvariantCulture, $"Model Version (name={model}, version={version}) not found"));
 
-    private static string UserOrUnknown(string? user)
+    internal static string UserOrUnknown(string? user)
     {
         if (string.IsNullOrWhiteSpace(user))
         {
