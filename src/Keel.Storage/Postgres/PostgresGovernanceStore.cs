@@ -29,6 +29,8 @@ internal sealed class PostgresGovernanceStore(PostgresDatabase database) : IGove
                 await RequireVersionAsync(c, t, pk, move.Model, version, ct);
             }
             var previous = await c.ScalarAsync(t, "SELECT version FROM registered_model_aliases WHERE model_pk = $1 AND alias = $2;", ct, pk, move.Alias) as long?;
+            // Checked under the model's row lock, so no other move can slip in between the check and the write.
+            move.CheckExpected(previous);
             if (move.NewVersion is { } target)
             {
                 await c.ExecAsync(t, """

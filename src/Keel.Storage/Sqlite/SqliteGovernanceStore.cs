@@ -30,6 +30,8 @@ internal sealed class SqliteGovernanceStore(SqliteDatabase database) : IGovernan
                 throw KeelException.NotFound($"Model Version (name={move.Model}, version={version}) not found");
             }
             var previous = await c.ScalarAsync(t, "SELECT version FROM registered_model_aliases WHERE model_pk = $p0 AND alias = $p1;", ct, pk, move.Alias) as long?;
+            // SQLite has one writer: nothing can move the alias between this check and the write.
+            move.CheckExpected(previous);
             if (move.NewVersion is { } target)
             {
                 await c.ExecAsync(t, "INSERT OR REPLACE INTO registered_model_aliases (model_pk, alias, version) VALUES ($p0, $p1, $p2);", ct, pk, move.Alias, target);

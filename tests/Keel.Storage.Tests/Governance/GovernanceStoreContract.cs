@@ -114,6 +114,49 @@ public abstract class GovernanceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MoveAlias_Conditional_MovesOnlyWhileTheAliasNamesTheExpectedVersion()
+    {
+        await ModelWithVersionsAsync("m", 3);
+        await MoveAsync("m", "champion", 3);
+
+        var stale = new NewAliasMove("m", "champion", 1, "bob", "", AliasMoveKinds.Rollback, 4_000) { OnlyIf = new ExpectedHolder(2) };
+        var error = await Assert.ThrowsAsync<KeelException>(() => Store.MoveAliasAsync(stale));
+        var fresh = await Store.MoveAliasAsync(new NewAliasMove("m", "champion", 2, "ann", "", AliasMoveKinds.Rollback, 5_000) { OnlyIf = new ExpectedHolder(3) });
+        var unsetExpected = await Assert.ThrowsAsync<KeelException>(() => Store.MoveAliasAsync(
+            new NewAliasMove("m", "challenger", 1, "ann", "", AliasMoveKinds.Set, 6_000) { OnlyIf = new ExpectedHolder(1) }));
+
+        Assert.Equal(ErrorCode.InvalidState, error.Code);
+        Assert.Contains("names version 3 now, not version 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.InvalidState, unsetExpected.Code);
+        Assert.Equal((3L, 2L), (fresh!.PreviousVersion!.Value, fresh.NewVersion!.Value));
+        Assert.Equal(2, (await Registry.GetRegisteredModelAsync("m"))!.Aliases.Single(a => a.Alias == "champion").Version);
+        Assert.Equal(2, (await Store.ListAliasMovesAsync("m", null)).Count);
+    }
+
+    [Fact]
+    public async Task MoveAlias_TwoConditionalMovesFromTheSameRead_OnlyOneLands()
+    {
+        await ModelWithVersionsAsync("m", 3);
+        await MoveAsync("m", "champion", 3);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i =>
+        {
+            try
+            {
+                await Store.MoveAliasAsync(new NewAliasMove("m", "champion", 2 - i, $"op{i}", "", AliasMoveKinds.Rollback, 4_000 + i) { OnlyIf = new ExpectedHolder(3) });
+                return true;
+            }
+            catch (KeelException e) when (e.Code == ErrorCode.InvalidState)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Single(results, landed => landed);
+        Assert.Equal(2, (await Store.ListAliasMovesAsync("m", "champion")).Count);
+    }
+
+    [Fact]
     public async Task DeleteVersion_RecordsTheRemovalOfEachAliasThatNamedIt_AndLeavesOthers()
     {
         await ModelWithVersionsAsync("m", 2);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Keel.Core.Common;
+
 namespace Keel.Core.Registry.Governance;
 
 /// <summary>Why an alias moved: the <see cref="AliasMove.Kind"/> values.</summary>
@@ -30,7 +33,30 @@ public sealed record AliasMove(
     long Id, string Model, string Alias, long? PreviousVersion, long? NewVersion, string User, string Reason, string Kind, long Timestamp);
 
 /// <summary>A move to make and record: <paramref name="NewVersion"/> null deletes the alias.</summary>
-public sealed record NewAliasMove(string Model, string Alias, long? NewVersion, string User, string Reason, string Kind, long Timestamp);
+public sealed record NewAliasMove(string Model, string Alias, long? NewVersion, string User, string Reason, string Kind, long Timestamp)
+{
+    /// <summary>
+    /// When set, the move happens only if the alias still names this version (null: still unset) when the move commits,
+    /// so a move planned from what the caller read (a rollback) cannot act on an alias that moved meanwhile. Default:
+    /// unconditional.
+    /// </summary>
+    public ExpectedHolder? OnlyIf { get; init; }
+
+    /// <summary>Throws INVALID_STATE, changing nothing, when <see cref="OnlyIf"/> does not match <paramref name="previous"/>.</summary>
+    public void CheckExpected(long? previous)
+    {
+        if (OnlyIf is { } expected && expected.Version != previous)
+        {
+            throw new KeelException(ErrorCode.InvalidState, string.Create(CultureInfo.InvariantCulture,
+                $"Alias '{Alias}' of model '{Model}' moved while this {Kind} was prepared (it names {Describe(previous)} now, not {Describe(expected.Version)}); nothing changed. Check its history and try again."));
+        }
+    }
+
+    private static string Describe(long? version) => version is { } v ? string.Create(CultureInfo.InvariantCulture, $"version {v}") : "no version";
+}
+
+/// <summary>The version an alias is expected to name when a conditional move commits (null: unset).</summary>
+public sealed record ExpectedHolder(long? Version);
 
 /// <summary>A user's approval of one version for one alias, required by promotion under the approval policy.</summary>
 /// <param name="Model">The registered model's current name.</param>

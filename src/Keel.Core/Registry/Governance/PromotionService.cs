@@ -80,7 +80,8 @@ public sealed class PromotionService(IGovernanceStore governance, IRegistryStore
         MaxLength(reason, MaxReasonLength, "reason");
         var model = await ModelAsync(name, ct);
         var moves = await governance.ListAliasMovesAsync(model.Name, alias, ct);
-        var current = model.Aliases.FirstOrDefault(a => a.Alias == alias)?.Version
+        var holder = model.Aliases.FirstOrDefault(a => a.Alias == alias)?.Version;
+        var current = holder
             ?? await DeletedHolderAsync(model.Name, moves, ct)
             ?? throw new KeelException(ErrorCode.InvalidState,
                 $"Nothing to roll back: alias '{alias}' of model '{model.Name}' is not set.");
@@ -95,7 +96,9 @@ public sealed class PromotionService(IGovernanceStore governance, IRegistryStore
         var target = RollbackPlanner.Target(moves, current, existing.Contains)
             ?? throw new KeelException(ErrorCode.InvalidState, string.Create(CultureInfo.InvariantCulture,
                 $"Nothing to roll back: alias '{alias}' of model '{model.Name}' has no earlier holder than version {current} that still exists."));
-        return (await governance.MoveAliasAsync(new NewAliasMove(model.Name, alias!, target, UserOrUnknown(user), reason ?? "", AliasMoveKinds.Rollback, Now), ct))!;
+        // Conditional: two operators rolling back at once go one step back, not two, and the second is told so.
+        var move = new NewAliasMove(model.Name, alias!, target, UserOrUnknown(user), reason ?? "", AliasMoveKinds.Rollback, Now) { OnlyIf = new ExpectedHolder(holder) };
+        return (await governance.MoveAliasAsync(move, ct))!;
     }
 
     /// <summary>
