@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Keel.Client.Internal;
+using Keel.Contracts.KeelApi;
 using Keel.Contracts.Mlflow;
 
 namespace Keel.Client;
@@ -122,8 +123,8 @@ public sealed partial class KeelClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(alias);
-        return _transport.PostAsync(
-            MlflowRoutes.RegisteredModelsAlias, new SetAliasRequest { Name = name, Alias = alias, Version = VersionText(version) }, ct);
+        return SendRegistryAsync<SetAliasRequest, EmptyResponse>(
+            HttpMethod.Post, MlflowRoutes.RegisteredModelsAlias, new SetAliasRequest { Name = name, Alias = alias, Version = VersionText(version) }, ct);
     }
 
     /// <summary>Removes an alias (<c>DELETE registered-models/alias</c>); the version it named stays.</summary>
@@ -290,7 +291,13 @@ public sealed partial class KeelClient
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, MlflowTransport.Info<TRequest>());
         var uri = _transport.ApiUri(route);
         using var response = await _transport.SendAsync(
-            () => new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(bytes) { Headers = { ContentType = JsonUtf8 } } },
+            () =>
+            {
+                var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(bytes) { Headers = { ContentType = JsonUtf8 } } };
+                // A Keel server records it in the alias history; MLflow ignores it.
+                request.Headers.TryAddWithoutValidation(GovernanceRoutes.UserHeader, _user);
+                return request;
+            },
             HttpCompletionOption.ResponseContentRead,
             ct).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync(MlflowTransport.Info<TResponse>(), ct).ConfigureAwait(false)

@@ -25,6 +25,7 @@ public sealed partial class KeelClient : IDisposable
     private readonly TimeSpan _flushInterval;
     private readonly int _maxBatchSize;
     private readonly DirectTransfers _direct;
+    private readonly string _user;
 
     /// <summary>Creates a client with default <see cref="KeelClientOptions"/> for the server at <paramref name="trackingUri"/>.</summary>
     /// <param name="trackingUri">Absolute http(s) address of the tracking server.</param>
@@ -68,6 +69,7 @@ public sealed partial class KeelClient : IDisposable
         _flushInterval = options.FlushInterval;
         _maxBatchSize = options.MaxBatchSize;
         _direct = new DirectTransfers(options);
+        _user = string.IsNullOrWhiteSpace(options.User) ? Environment.UserName : options.User.Trim();
         _transport = new MlflowTransport(httpClient, ownsHttpClient, options);
     }
 

@@ -62,6 +62,12 @@ public sealed class KeelClientOptions
     public int MaxParallelParts { get; set; } = 4;
 
     /// <summary>
+    /// Who this client acts as: sent as the <c>X-Keel-User</c> header with model registry writes (alias moves, version
+    /// deletes), so a Keel server's alias history names them. Null or blank sends the OS user name [default: null].
+    /// </summary>
+    public string? User { get; set; }
+
+    /// <summary>
     /// Clock for metric and run timestamps, the flush timer and retry delays. Default <see cref="TimeProvider.System"/>.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -120,6 +120,8 @@ internal sealed class ClientOptions
         MaxRetries = 2,
         RetryDelay = TimeSpan.FromMilliseconds(200),
         TimeProvider = host.Time,
+        // Registry writes (alias set, version delete) name their user in the alias history, as governance commands do.
+        User = host.Variable("KEEL_USER"),
     });
 
     private static CliException Unreachable(Uri trackingUri, HttpRequestException e)

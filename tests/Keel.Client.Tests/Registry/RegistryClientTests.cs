@@ -94,6 +94,25 @@ public sealed class RegistryClientTests(ClientServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task RegistryWrites_NameTheClientsUser_InTheAliasHistory()
+    {
+        using var zoe = new KeelClient(new KeelClientOptions { TrackingUri = fixture.Server.BaseAddress, User = "zoe" });
+        var runId = await NewRunIdAsync();
+        var name = Names.Unique("who");
+        await zoe.CreateRegisteredModelAsync(name, ct: Ct);
+        await zoe.CreateModelVersionAsync(name, $"runs:/{runId}/model", ct: Ct);
+        await zoe.CreateModelVersionAsync(name, $"runs:/{runId}/model", ct: Ct);
+
+        await zoe.SetRegisteredModelAliasAsync(name, "champion", 1, Ct);
+        await _client.SetRegisteredModelAliasAsync(name, "champion", 2, Ct);
+        await zoe.DeleteModelVersionAsync(name, 2, Ct);
+
+        var history = await zoe.GetAliasHistoryAsync(name, "champion", Ct);
+        Assert.Equal([("set", "zoe"), ("set", Environment.UserName), ("delete", "zoe")], history.Select(m => (m.Kind, m.User)));
+        Assert.Equal("version 2 deleted", history[^1].Reason);
+    }
+
+    [Fact]
     public async Task GetLatestVersionsAsync_ByStage_ReturnsNewestPerStage()
     {
         var runId = await NewRunIdAsync();
