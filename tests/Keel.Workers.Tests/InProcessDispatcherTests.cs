@@ -99,6 +99,40 @@ public sealed class InProcessDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReRegisteringWhileARunIsUnderWay_ChangesTheNextRun_NotTheRestOfThisOne()
+    {
+        var marker = Path.Combine(_harness.DataDirectory, "first-started");
+        string Version(string word, string file) => $"""
+            stages:
+              first:
+                cmd: touch '{marker}' && sleep 2 && cat {file} > seen.txt
+                deps: [{file}]
+                outs: [seen.txt]
+              second:
+                cmd: echo {word} >> seen.txt && cp seen.txt final.txt
+                deps: [seen.txt]
+                outs: [final.txt]
+            """;
+        await TestPipelines.RegisterAsync(_stores.Pipelines, _stores.Artifacts, "moving", Version("old", "a.txt"), new Dictionary<string, string> { ["a.txt"] = "from a" });
+
+        var runId = await TestPipelines.TriggerAsync(_stores, _execution.Dispatcher, "moving");
+        while (!File.Exists(marker))
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        // A new file and a new folder snapshot (b.txt only) while `first` runs.
+        await TestPipelines.RegisterAsync(_stores.Pipelines, _stores.Artifacts, "moving", Version("new", "b.txt"), new Dictionary<string, string> { ["b.txt"] = "from b" });
+        var run = await TestPipelines.WaitForEndAsync(_stores.Pipelines, runId, TimeSpan.FromSeconds(30), Log);
+        var next = await TestPipelines.WaitForEndAsync(_stores.Pipelines,
+            await TestPipelines.TriggerAsync(_stores, _execution.Dispatcher, "moving"), TimeSpan.FromSeconds(30), Log);
+
+        Assert.Equal(PipelineRunStatus.Succeeded, run.Status);
+        Assert.Equal("from aold\n", await TestPipelines.ReadOutAsync(_stores.Artifacts, runId, "second", "final.txt"));
+        Assert.Equal(PipelineRunStatus.Succeeded, next.Status);
+        Assert.Equal("from bnew\n", await TestPipelines.ReadOutAsync(_stores.Artifacts, next.Id, "second", "final.txt"));
+    }
+
+    [Fact]
     public async Task FailingStage_IsRetriedThenFailsWithItsLogsAndCancelsOnlyItsDependents()
     {
         await TestPipelines.RegisterAsync(_stores.Pipelines, _stores.Artifacts, "failing", """

@@ -49,8 +49,12 @@ internal static class TestPipelines
         var tracking = new PipelineRunTracking(trackingStore, TimeProvider.System);
         var trackingRunId = await tracking.StartAsync(name, runId, PipelineRunTrigger.Manual, "", "test", CancellationToken.None);
         var stages = graph.Spec.Stages.Select(s => new StageRun(s.Name, StageRunStatus.Pending, [], new Dictionary<string, string>(), "", null)).ToList();
-        await pipelines.CreateRunAsync(new PipelineRun(runId, name, PipelineRunTrigger.Manual, "", overrides, PipelineRunStatus.Queued,
-            TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), null, null, trackingRunId, stages));
+        var run = new PipelineRun(runId, name, PipelineRunTrigger.Manual, "", overrides, PipelineRunStatus.Queued,
+            TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), null, null, trackingRunId, stages)
+        {
+            Definition = pipeline.Definition,
+        };
+        await pipelines.CreateRunAsync(run);
         await new PipelineRunCoordinator(pipelines, tracking, TimeProvider.System, dispatcher).AdvanceAsync(runId);
         return runId;
     }

@@ -22,7 +22,22 @@ public sealed record RegisteredPipeline(
     IReadOnlyList<PipelineTrigger> Triggers,
     long CreatedAt,
     long UpdatedAt,
-    long? NextRunAt);
+    long? NextRunAt)
+{
+    /// <summary>What a run of it executes: the file, params and folder snapshot as registered now.</summary>
+    public PipelineDefinition Definition => new(PipelineYaml, ParamsYaml, WorkspaceManifest);
+
+    /// <summary>This pipeline as a run saw it: <paramref name="definition"/> (the run's snapshot) over the current registration; null keeps it.</summary>
+    public RegisteredPipeline AsOf(PipelineDefinition? definition) =>
+        definition is null ? this : this with { PipelineYaml = definition.PipelineYaml, ParamsYaml = definition.ParamsYaml, WorkspaceManifest = definition.WorkspaceManifest };
+}
+
+/// <summary>
+/// The parts of a registered pipeline a run executes, snapshotted when the run is created, so registering the pipeline
+/// again while it runs changes the next run, not the rest of this one. The folder snapshot is content-addressed, so the
+/// archive the run names stays in the artifact store.
+/// </summary>
+public sealed record PipelineDefinition(string PipelineYaml, string? ParamsYaml, string? WorkspaceManifest);
 
 /// <summary>What started a pipeline run.</summary>
 public enum PipelineRunTrigger
@@ -96,7 +111,11 @@ public sealed record PipelineRun(
     long? StartedAt,
     long? EndedAt,
     string? TrackingRunId,
-    IReadOnlyList<StageRun> Stages);
+    IReadOnlyList<StageRun> Stages)
+{
+    /// <summary>The pipeline as registered when the run was created; null for runs stored before snapshots existed (they follow the current registration).</summary>
+    public PipelineDefinition? Definition { get; init; }
+}
 
 /// <summary>One stage of a pipeline run.</summary>
 /// <param name="Stage">Stage name.</param>

@@ -8,5 +8,5 @@ namespace Keel.Storage.Postgres;
 /// </summary>
 internal static partial class PostgresMigrations
 {
-    public static IReadOnlyList<Migration> All => [Tracking, Registry, Deployments, Datasets, Monitors, Pipelines, Governance, KeyRing];
+    public static IReadOnlyList<Migration> All => [Tracking, Registry, Deployments, Datasets, Monitors, Pipelines, Governance, KeyRing, PipelineRunDefinitions];
 }

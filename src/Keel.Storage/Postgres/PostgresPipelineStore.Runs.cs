@@ -11,7 +11,7 @@ namespace Keel.Storage.Postgres;
 internal sealed partial class PostgresPipelineStore
 {
     private const string RunColumns =
-        "id, pipeline, trigger, trigger_detail, param_overrides_json, status, created_at, started_at, ended_at, tracking_run_id";
+        "id, pipeline, trigger, trigger_detail, param_overrides_json, status, created_at, started_at, ended_at, tracking_run_id, definition_json";
 
     public Task CreateRunAsync(PipelineRun run, CancellationToken ct = default)
     {
@@ -25,9 +25,9 @@ internal sealed partial class PostgresPipelineStore
             }
             try
             {
-                await c.ExecAsync(t, $"INSERT INTO pipeline_runs ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);", ct,
+                await c.ExecAsync(t, $"INSERT INTO pipeline_runs ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);", ct,
                     run.Id, run.Pipeline, run.Trigger.ToString(), run.TriggerDetail, PipelineStoreJson.WriteMap(run.ParamOverrides), run.Status.ToString(),
-                    run.CreatedAt, run.StartedAt, run.EndedAt, run.TrackingRunId);
+                    run.CreatedAt, run.StartedAt, run.EndedAt, run.TrackingRunId, PipelineStoreRows.WriteDefinition(run.Definition));
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -157,7 +157,7 @@ internal sealed partial class PostgresPipelineStore
             while (await reader.ReadAsync(ct))
             {
                 rows.Add(new PipelineStoreRows.RunRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetInt64(6), reader.NullableInt64(7), reader.NullableInt64(8), reader.NullableString(9)));
+                    reader.GetString(5), reader.GetInt64(6), reader.NullableInt64(7), reader.NullableInt64(8), reader.NullableString(9), reader.NullableString(10)));
             }
         }
         if (rows.Count == 0)

@@ -337,5 +337,9 @@ internal static class SqliteMigrations
                 created_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(9, "pipeline run definitions", """
+            -- What each run executes (keel.yaml, params.yaml, folder snapshot), fixed when the run is created.
+            ALTER TABLE pipeline_runs ADD COLUMN definition_json TEXT;
+            """),
     ];
 }

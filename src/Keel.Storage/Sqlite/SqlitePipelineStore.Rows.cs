@@ -11,7 +11,7 @@ namespace Keel.Storage.Sqlite;
 internal static class PipelineStoreRows
 {
     public sealed record RunRow(string Id, string Pipeline, string Trigger, string TriggerDetail, string OverridesJson, string Status,
-        long CreatedAt, long? StartedAt, long? EndedAt, string? TrackingRunId);
+        long CreatedAt, long? StartedAt, long? EndedAt, string? TrackingRunId, string? DefinitionJson);
 
     public sealed record StageRow(string RunId, string Stage, string Status, string OutsJson, string Message, string? TrackingRunId);
 
@@ -26,7 +26,43 @@ internal static class PipelineStoreRows
             s.Stage, Parse<StageRunStatus>(s.Status), attemptsByStage.GetValueOrDefault((s.RunId, s.Stage)) ?? [], PipelineStoreJson.ReadMap(s.OutsJson),
             s.Message, s.TrackingRunId))]);
         return [.. runs.Select(r => new PipelineRun(r.Id, r.Pipeline, Parse<PipelineRunTrigger>(r.Trigger), r.TriggerDetail, PipelineStoreJson.ReadMap(r.OverridesJson),
-            Parse<PipelineRunStatus>(r.Status), r.CreatedAt, r.StartedAt, r.EndedAt, r.TrackingRunId, stagesByRun.GetValueOrDefault(r.Id) ?? []))];
+            Parse<PipelineRunStatus>(r.Status), r.CreatedAt, r.StartedAt, r.EndedAt, r.TrackingRunId, stagesByRun.GetValueOrDefault(r.Id) ?? [])
+        {
+            Definition = ReadDefinition(r.DefinitionJson),
+        })];
+    }
+
+    private const string PipelineYamlKey = "pipeline_yaml";
+    private const string ParamsYamlKey = "params_yaml";
+    private const string WorkspaceKey = "workspace_manifest";
+
+    /// <summary>A run's pipeline snapshot as one JSON object (absent parts omitted); null stays null.</summary>
+    public static string? WriteDefinition(PipelineDefinition? definition)
+    {
+        if (definition is null)
+        {
+            return null;
+        }
+        var parts = new Dictionary<string, string> { [PipelineYamlKey] = definition.PipelineYaml };
+        if (definition.ParamsYaml is { } parameters)
+        {
+            parts[ParamsYamlKey] = parameters;
+        }
+        if (definition.WorkspaceManifest is { } workspace)
+        {
+            parts[WorkspaceKey] = workspace;
+        }
+        return PipelineStoreJson.WriteMap(parts);
+    }
+
+    public static PipelineDefinition? ReadDefinition(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        var parts = PipelineStoreJson.ReadMap(json);
+        return new PipelineDefinition(parts.GetValueOrDefault(PipelineYamlKey) ?? "", parts.GetValueOrDefault(ParamsYamlKey), parts.GetValueOrDefault(WorkspaceKey));
     }
 
     /// <summary>Only a final status finishes a stage.</summary>

@@ -9,7 +9,7 @@ namespace Keel.Storage.Sqlite;
 internal sealed partial class SqlitePipelineStore
 {
     private const string RunColumns =
-        "id, pipeline, trigger, trigger_detail, param_overrides_json, status, created_at, started_at, ended_at, tracking_run_id";
+        "id, pipeline, trigger, trigger_detail, param_overrides_json, status, created_at, started_at, ended_at, tracking_run_id, definition_json";
 
     public Task CreateRunAsync(PipelineRun run, CancellationToken ct = default)
     {
@@ -22,9 +22,9 @@ internal sealed partial class SqlitePipelineStore
             }
             try
             {
-                await c.ExecAsync(t, $"INSERT INTO pipeline_runs ({RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9);", ct,
+                await c.ExecAsync(t, $"INSERT INTO pipeline_runs ({RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10);", ct,
                     run.Id, run.Pipeline, run.Trigger.ToString(), run.TriggerDetail, PipelineStoreJson.WriteMap(run.ParamOverrides), run.Status.ToString(),
-                    run.CreatedAt, run.StartedAt, run.EndedAt, run.TrackingRunId);
+                    run.CreatedAt, run.StartedAt, run.EndedAt, run.TrackingRunId, PipelineStoreRows.WriteDefinition(run.Definition));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 19)
             {
@@ -155,7 +155,7 @@ internal sealed partial class SqlitePipelineStore
             while (await reader.ReadAsync(ct))
             {
                 rows.Add(new PipelineStoreRows.RunRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetInt64(6), reader.NullableInt64(7), reader.NullableInt64(8), reader.NullableString(9)));
+                    reader.GetString(5), reader.GetInt64(6), reader.NullableInt64(7), reader.NullableInt64(8), reader.NullableString(9), reader.NullableString(10)));
             }
         }
         if (rows.Count == 0)

@@ -18,8 +18,8 @@ internal sealed class StageAttempts(StageJob job, PipelineRun run, string stage,
 
     public async Task<StageOutcome> ExecuteAsync(CancellationToken ct)
     {
-        var pipeline = await job.Store.GetPipelineAsync(run.Pipeline, ct)
-            ?? throw KeelException.NotFound($"pipeline '{run.Pipeline}' is no longer registered");
+        var pipeline = (await job.Store.GetPipelineAsync(run.Pipeline, ct)
+            ?? throw KeelException.NotFound($"pipeline '{run.Pipeline}' is no longer registered")).AsOf(run.Definition);
         var loaded = RegisteredPipelines.Load(pipeline, run.ParamOverrides);
         var graph = PipelineGraph.Build(loaded.Spec);
         var spec = graph.Stage(stage);

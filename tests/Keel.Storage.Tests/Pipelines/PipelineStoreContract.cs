@@ -87,6 +87,24 @@ public abstract class PipelineStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRun_KeepsItsPipelineDefinition_AcrossReRegistrationAndReopen()
+    {
+        var original = Pipeline("churn");
+        await Store.UpsertPipelineAsync(original, Ct);
+        await Store.CreateRunAsync(Run("snap", "churn") with { Definition = original.Definition }, Ct);
+        await Store.CreateRunAsync(Run("bare", "churn") with { Definition = new PipelineDefinition("stages: {}", null, null) }, Ct);
+        await Store.CreateRunAsync(Run("legacy", "churn"), Ct);
+
+        await Store.UpsertPipelineAsync(original with { PipelineYaml = "stages: {changed: {cmd: 'true'}}", ParamsYaml = null, WorkspaceManifest = "other" }, Ct);
+        _store = await ReopenAsync();
+
+        Assert.Equal(original.Definition, (await Store.GetRunAsync("snap", Ct))!.Definition);
+        Assert.Equal(new PipelineDefinition("stages: {}", null, null), (await Store.GetRunAsync("bare", Ct))!.Definition);
+        Assert.Null((await Store.GetRunAsync("legacy", Ct))!.Definition);
+        Assert.Equal(original.PipelineYaml, (await Store.GetPipelineAsync("churn", Ct))!.AsOf(original.Definition).PipelineYaml);
+    }
+
+    [Fact]
     public async Task ListPipelines_OrdersByName_AndUnknownReadsAreNull()
     {
         await Store.UpsertPipelineAsync(Pipeline("zeta"), Ct);

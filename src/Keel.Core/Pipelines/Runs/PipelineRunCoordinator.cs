@@ -39,7 +39,8 @@ public sealed class PipelineRunCoordinator(IPipelineStore store, PipelineRunTrac
     /// <summary>Moves what can move; returns the stages this caller queued.</summary>
     private async Task<List<string>> MovePendingAsync(PipelineRun run, CancellationToken ct)
     {
-        var pipeline = await store.GetPipelineAsync(run.Pipeline, ct) ?? throw KeelException.NotFound($"Pipeline '{run.Pipeline}' not found.");
+        var registered = await store.GetPipelineAsync(run.Pipeline, ct) ?? throw KeelException.NotFound($"Pipeline '{run.Pipeline}' not found.");
+        var pipeline = registered.AsOf(run.Definition);
         var graph = RegisteredPipelines.Graph(pipeline, run.ParamOverrides);
         var known = graph.Spec.Stages.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var statuses = run.Stages.ToDictionary(s => s.Stage, s => s.Status, StringComparer.Ordinal);

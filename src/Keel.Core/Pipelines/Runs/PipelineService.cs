@@ -95,8 +95,12 @@ public sealed class PipelineService(
         var triggerDetail = detail ?? "";
         var trackingRunId = await tracking.StartAsync(pipeline.Name, runId, trigger, triggerDetail, user, ct);
         var stages = order.Select(s => new StageRun(s, StageRunStatus.Pending, [], new Dictionary<string, string>(), "", null)).ToArray();
-        await store.CreateRunAsync(new PipelineRun(runId, pipeline.Name, trigger, triggerDetail, validOverrides, PipelineRunStatus.Queued, Now, null, null,
-            trackingRunId, stages), ct);
+        // The run keeps the pipeline as registered now: registering again mid-run changes the next run only.
+        var run = new PipelineRun(runId, pipeline.Name, trigger, triggerDetail, validOverrides, PipelineRunStatus.Queued, Now, null, null, trackingRunId, stages)
+        {
+            Definition = pipeline.Definition,
+        };
+        await store.CreateRunAsync(run, ct);
         return await coordinator.AdvanceAsync(runId, ct);
     }
 
