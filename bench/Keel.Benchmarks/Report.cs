@@ -24,5 +24,14 @@ internal static class Report
 
     public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>The median of per-round figures (the mean of the middle two for an even count; NaN for none).</summary>
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     public static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
 }

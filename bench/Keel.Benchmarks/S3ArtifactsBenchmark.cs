@@ -77,8 +77,8 @@ internal sealed class S3ArtifactsBenchmark : IBenchmark
             var proxyRequests = server.Requests.Count(r => r.Contains("/mlflow-artifacts/artifacts/", StringComparison.Ordinal) && !r.StartsWith("GET /api/2.0/mlflow-artifacts/artifacts?", StringComparison.Ordinal));
             Console.WriteLine();
             Report.Table(["round", "upload presigned", "upload proxy", "presigned ÷ proxy", "download presigned", "download proxy", "presigned ÷ proxy"], rows);
-            var upload = Median(uploadRatios);
-            var download = Median(downloadRatios);
+            var upload = Report.Median(uploadRatios);
+            var download = Report.Median(downloadRatios);
             Console.WriteLine();
             Console.WriteLine($"median speed-up of presigned over the proxy: upload {Report.Ratio(upload)} (target > {Report.Ratio(TargetRatio)}: the server no longer carries the bytes); download {Report.Ratio(download)} (informational: over loopback the proxy's extra hop costs little)");
             Console.WriteLine($"requests through the server's artifact proxy during the run: {Report.Count(proxyRequests)} (the proxied transfers; presigned bytes never reach it)");
@@ -116,11 +116,5 @@ internal sealed class S3ArtifactsBenchmark : IBenchmark
         {
             throw new InvalidOperationException($"the downloaded {actual} differs in size from the upload");
         }
-    }
-
-    internal static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

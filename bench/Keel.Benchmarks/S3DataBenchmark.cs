@@ -63,8 +63,8 @@ internal sealed class S3DataBenchmark : IBenchmark
             }
             Console.WriteLine();
             Report.Table(["round", "push direct", "push through server", "direct ÷ server", "pull direct", "pull through server", "direct ÷ server", "objects direct: direct / server run"], rows);
-            var push = S3ArtifactsBenchmark.Median(pushRatios);
-            var pull = S3ArtifactsBenchmark.Median(pullRatios);
+            var push = Report.Median(pushRatios);
+            var pull = Report.Median(pullRatios);
             Console.WriteLine();
             Console.WriteLine($"median speed-up of direct over through-the-server: push {Report.Ratio(push)}, pull {Report.Ratio(pull)} (target > {Report.Ratio(TargetRatio)} for both: the server no longer carries the bytes)");
             Console.WriteLine($"result: {Report.Verdict(push > TargetRatio && pull > TargetRatio)}");

@@ -105,7 +105,7 @@ internal sealed class ServingLoggingBenchmark : IBenchmark
 
         var (off, on) = (targets[0].Load.Figures, targets[1].Load.Figures);
         var perRound = on.RoundRates.Zip(off.RoundRates, (l, o) => l / o).ToList();
-        var median = Median(perRound);
+        var median = Report.Median(perRound);
         var errors = off.Errors + on.Errors;
         Report.Table(["measure", "value"],
         [
@@ -122,14 +122,6 @@ internal sealed class ServingLoggingBenchmark : IBenchmark
     }
 
     private static double CpuPerRequest(ServingFigures figures) => figures.Cpu.TotalMicroseconds / Math.Max(1, figures.Requests);
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN
-            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
-            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private sealed record Target(string Name, Host Host, ServingLoad Load);
 

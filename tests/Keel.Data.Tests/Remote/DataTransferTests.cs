@@ -7,6 +7,7 @@ using Keel.Data.Remote;
 using Keel.Data.Repository;
 using Keel.Storage;
 using Keel.Testing;
+using static Keel.Data.Tests.Remote.TransferRepositories;
 
 namespace Keel.Data.Tests.Remote;
 
@@ -24,20 +25,7 @@ public sealed class DataTransferTests(ClientServerFixture fixture) : IClassFixtu
     private DataTransfer Transfer(DataRepository repository, int jobs = DataTransfer.DefaultJobs) =>
         new(fixture.Client, repository.Cache) { Jobs = jobs };
 
-    /// <summary>A clone: the pointer files only (what git holds), with an empty cache.</summary>
-    private DataRepository CloneOf(DataRepository source, string name)
-    {
-        var clone = NewRepository(name);
-        foreach (var pointer in Directory.GetFiles(source.Root, "*" + DataPointer.Extension))
-        {
-            File.Copy(pointer, Path.Combine(clone.Root, Path.GetFileName(pointer)));
-        }
-        return clone;
-    }
-
-    private static IReadOnlyList<TrackedData> All(DataRepository repository) => repository.FindTracked([], repository.Root);
-
-    private static byte[] Rebuild(LocalObjectCache cache, ManifestFile file) => [.. file.Chunks.SelectMany(c => cache.ReadVerified(c.Hash))];
+    private DataRepository CloneOf(DataRepository source, string name) => CopyPointers(source, NewRepository(name));
 
     private static string Unique() => Guid.NewGuid().ToString("N");
 

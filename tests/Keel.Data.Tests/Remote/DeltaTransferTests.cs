@@ -9,6 +9,7 @@ using Keel.Data.Repository;
 using Keel.Data.Tests.Support;
 using Keel.Storage;
 using Keel.Testing;
+using static Keel.Data.Tests.Remote.TransferRepositories;
 
 namespace Keel.Data.Tests.Remote;
 
@@ -31,19 +32,11 @@ public sealed class DeltaTransferTests(ClientServerFixture fixture) : IClassFixt
 
     private DataTransfer Transfer(DataRepository repository) => new(fixture.Client, repository.Cache);
 
-    private static IReadOnlyList<TrackedData> All(DataRepository repository) => repository.FindTracked([], repository.Root);
 
     private string ServerPath(string hash) => Path.Combine(fixture.Server.DataDirectory, KeelStorage.DataObjectsFolderName, hash[..2], hash);
 
     /// <summary>Writes and adds a version of table.csv (unique to this test through its seed), returning its manifest.</summary>
-    private static DataManifest AddVersion(DataRepository repository, byte[] content)
-    {
-        var path = Path.Combine(repository.Root, "table.csv");
-        File.WriteAllBytes(path, content);
-        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddMinutes(-60));
-        var hash = Assert.Single(new DataAdder(repository, Options).Add([path], repository.Root)).ManifestHash;
-        return DataManifest.Parse(repository.Cache.ReadVerified(hash));
-    }
+    private static DataManifest AddVersion(DataRepository repository, byte[] content) => TransferRepositories.AddVersion(repository, content, Options);
 
     private DataRepository CloneOf(DataRepository source, string name)
     {
@@ -52,7 +45,7 @@ public sealed class DeltaTransferTests(ClientServerFixture fixture) : IClassFixt
         return clone;
     }
 
-    private static byte[] Rebuild(LocalObjectCache cache, DataManifest manifest) => [.. manifest.Files[0].Chunks.SelectMany(c => cache.ReadVerified(c.Hash))];
+    private static byte[] Rebuild(LocalObjectCache cache, DataManifest manifest) => TransferRepositories.Rebuild(cache, manifest.Files[0]);
 
     private static StoredObjectHeader? HeaderOf(string path) => StoredObjectHeader.Read(Path.GetFileName(path), File.ReadAllBytes(path));
 

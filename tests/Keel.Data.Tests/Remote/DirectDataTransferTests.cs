@@ -10,6 +10,7 @@ using Keel.Data.Repository;
 using Keel.Data.Tests.Support;
 using Keel.Storage.S3;
 using Keel.Testing;
+using static Keel.Data.Tests.Remote.TransferRepositories;
 
 namespace Keel.Data.Tests.Remote;
 
@@ -175,30 +176,8 @@ public sealed class DirectDataTransferTests : IDisposable
         return DataRepository.Open(Path.Combine(_directory.Path, name));
     }
 
-    /// <summary>A clone: the pointer files only (what git holds), with an empty cache.</summary>
-    private DataRepository CloneOf(DataRepository source, string name)
-    {
-        var clone = NewRepository(name);
-        foreach (var pointer in Directory.GetFiles(source.Root, "*" + DataPointer.Extension))
-        {
-            File.Copy(pointer, Path.Combine(clone.Root, Path.GetFileName(pointer)));
-        }
-        return clone;
-    }
-
-    private static IReadOnlyList<TrackedData> All(DataRepository repository) => repository.FindTracked([], repository.Root);
+    private DataRepository CloneOf(DataRepository source, string name) => CopyPointers(source, NewRepository(name));
 
     private static ManifestFile SingleFile(DataRepository repository) =>
         DataManifest.Parse(repository.Cache.ReadVerified(All(repository).Single().Spec.Manifest)).Files.Single();
-
-    private static byte[] Rebuild(LocalObjectCache cache, ManifestFile file) => [.. file.Chunks.SelectMany(c => cache.ReadVerified(c.Hash))];
-
-    private static DataManifest AddVersion(DataRepository repository, byte[] content, DataAddOptions options)
-    {
-        var path = Path.Combine(repository.Root, "table.csv");
-        File.WriteAllBytes(path, content);
-        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddMinutes(-60));
-        var hash = Assert.Single(new DataAdder(repository, options).Add([path], repository.Root)).ManifestHash;
-        return DataManifest.Parse(repository.Cache.ReadVerified(hash));
-    }
 }
